@@ -1,0 +1,153 @@
+package readingroom
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// lowerBase32 is URL-safe and unambiguous when read aloud: a-z and 2-7.
+var lowerBase32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return lowerBase32.EncodeToString(sum[:])
+}
+
+// ParagraphIDLen is the length of a paragraph id: 8 base32 characters, 40
+// bits, ample for the paragraphs of one article.
+const ParagraphIDLen = 8
+
+// ParagraphID derives a paragraph's public id from its text. The same text
+// gives the same id in every room; occurrence tells apart identical
+// paragraphs within one article (0 for the first, 1 for the second, ...).
+// An id is computed once, when a paragraph first appears, and then stored:
+// later edits to the text never change it.
+func ParagraphID(text string, occurrence int) string {
+	s := Normalize(text)
+	if occurrence > 0 {
+		s += "\x00" + strconv.Itoa(occurrence)
+	}
+	return digest(s)[:ParagraphIDLen]
+}
+
+// ValidParagraphID reports whether s has the shape of a paragraph id, so
+// that handlers can turn junk away before asking the store.
+func ValidParagraphID(s string) bool {
+	if len(s) != ParagraphIDLen {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '2' && r <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// typographic maps characters that vary between copies of the same text
+// (curly quotes, dashes, odd spaces) to one plain form for comparison.
+var typographic = strings.NewReplacer(
+	"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'",
+	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`,
+	"\u2013", "-", "\u2014", "-", "\u2012", "-", "\u2015", "-", "\u2212", "-",
+	"\u2026", "...",
+)
+
+// Normalize returns the form of s used to decide whether two texts are the
+// same: case folded, typographic quotes and dashes made plain, white space
+// collapsed. It is for comparison only, never for display.
+func Normalize(s string) string {
+	s = typographic.Replace(CleanSpace(s))
+	return strings.ToLower(s)
+}
+
+// CleanSpace trims s and collapses every run of white space (including
+// no-break and other Unicode spaces) to one ASCII space, and drops invisible
+// format characters such as zero-width spaces and stray byte-order marks.
+func CleanSpace(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007':
+			space = sb.Len() > 0
+			continue
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			continue
+		case unicode.IsControl(r):
+			// Control characters are never content; treat them as space.
+			space = sb.Len() > 0
+			continue
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// foldLatin maps accented Latin letters to their ASCII base for slugs.
+var foldLatin = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ă': "a", 'ą': "a",
+	'æ': "ae", 'ç': "c", 'ć': "c", 'č': "c", 'ď': "d", 'đ': "d", 'ð': "d",
+	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ė': "e", 'ę': "e", 'ě': "e",
+	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ī': "i", 'į': "i", 'ı': "i",
+	'ł': "l", 'ñ': "n", 'ń': "n", 'ň': "n",
+	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ō': "o", 'ő': "o", 'œ': "oe",
+	'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ß': "ss", 'ť': "t", 'ţ': "t", 'þ': "th",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ų': "u",
+	'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
+}
+
+// SlugMaxLen bounds a slug's length; longer titles are cut at a word.
+const SlugMaxLen = 80
+
+// Slugify makes a readable URL slug from a title: lower-case ASCII words
+// joined by hyphens ("Losing Momentum: how Jeremy Corbyn’s support group"
+// becomes "losing-momentum-how-jeremy-corbyns-support-group"). Letters
+// outside Latin are kept, so a title in another script still has a slug.
+func Slugify(title string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r == '\'' || r == '\u2019' || r == '\u2018':
+			// Apostrophes join: "Corbyn's" -> "corbyns".
+			continue
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+		case foldLatin[r] != "":
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		default:
+			dash = sb.Len() > 0
+			continue
+		}
+		if dash {
+			sb.WriteByte('-')
+			dash = false
+		}
+		if f := foldLatin[r]; f != "" {
+			sb.WriteString(f)
+		} else {
+			sb.WriteRune(r)
+		}
+	}
+	s := sb.String()
+	if len(s) > SlugMaxLen {
+		s = s[:SlugMaxLen]
+		if i := strings.LastIndexByte(s, '-'); i > SlugMaxLen/2 {
+			s = s[:i]
+		}
+		s = strings.ToValidUTF8(s, "")
+		s = strings.TrimRight(s, "-")
+	}
+	if s == "" {
+		return "article"
+	}
+	return s
+}
