@@ -1,0 +1,119 @@
+// Package static holds the stylesheet, icon and scripts the pages use,
+// embedded in the binary and served under content-hashed names so browsers
+// can cache them forever and still see every change at once.
+package static
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+//go:embed app.css favicon.svg
+var files embed.FS
+
+// Prefix is the URL path under which Handler expects to be mounted.
+const Prefix = "/static/"
+
+// hashLen is the number of hex digits of the SHA-256 kept in a file name:
+// 32 bits tell apart the versions of a handful of files.
+const hashLen = 8
+
+type asset struct {
+	data  []byte
+	ctype string
+	etag  string
+}
+
+// Assets maps logical file names ("app.css") to content-hashed URLs
+// ("/static/app.3f2a1b9c.css") and serves the files behind those URLs.
+type Assets struct {
+	paths  map[string]string // logical name -> URL path
+	hashed map[string]asset  // hashed file name -> asset
+}
+
+// New reads the embedded files and computes their hashed names.
+func New() (*Assets, error) {
+	return newAssets(files)
+}
+
+func newAssets(fsys fs.FS) (*Assets, error) {
+	a := &Assets{paths: map[string]string{}, hashed: map[string]asset{}}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		h := hex.EncodeToString(sum[:])[:hashLen]
+		ext := path.Ext(name)
+		hashedName := strings.TrimSuffix(name, ext) + "." + h + ext
+		a.paths[name] = Prefix + hashedName
+		a.hashed[hashedName] = asset{data: data, ctype: contentType(ext), etag: `"` + h + `"`}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("static: load assets: %w", err)
+	}
+	return a, nil
+}
+
+// contentType is explicit for the types we ship, because the system MIME
+// table (which mime.TypeByExtension consults) differs between machines.
+func contentType(ext string) string {
+	switch ext {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// Path returns the hashed URL path of the named file. An unknown name gives
+// its unhashed path, which the handler answers with 404, so a typo shows up
+// as a missing file rather than a crash.
+func (a *Assets) Path(name string) string {
+	if p, ok := a.paths[name]; ok {
+		return p
+	}
+	return Prefix + name
+}
+
+// Handler serves the files under their hashed names, mounted at Prefix. Any
+// other name, including a file's unhashed or stale name, is 404.
+func (a *Assets) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		f, ok := a.hashed[strings.TrimPrefix(r.URL.Path, Prefix)]
+		if !ok || !strings.HasPrefix(r.URL.Path, Prefix) {
+			http.NotFound(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", f.ctype)
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h.Set("ETag", f.etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.data))
+	})
+}

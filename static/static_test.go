@@ -1,0 +1,103 @@
+package static
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestPathIsHashed(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"app.css", "favicon.svg"} {
+		p := a.Path(name)
+		base, ext, _ := strings.Cut(name, ".")
+		want := regexp.MustCompile(`^/static/` + base + `\.[0-9a-f]{8}\.` + ext + `$`)
+		if !want.MatchString(p) {
+			t.Errorf("Path(%q) = %q, want match %s", name, p, want)
+		}
+	}
+	if got, want := a.Path("nope.css"), "/static/nope.css"; got != want {
+		t.Errorf("Path(unknown) = %q, want %q", got, want)
+	}
+}
+
+func TestHashFollowsContent(t *testing.T) {
+	a1, err := newAssets(fstest.MapFS{"app.css": {Data: []byte("body{}")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := newAssets(fstest.MapFS{"app.css": {Data: []byte("body{color:red}")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a1.Path("app.css") == a2.Path("app.css") {
+		t.Errorf("different content, same path %q", a1.Path("app.css"))
+	}
+}
+
+func TestHandler(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+
+	tests := []struct {
+		path       string
+		status     int
+		ctype      string
+		bodyPrefix string
+	}{
+		{a.Path("app.css"), 200, "text/css; charset=utf-8", "/*"},
+		{a.Path("favicon.svg"), 200, "image/svg+xml", "<svg"},
+		{"/static/app.css", 404, "", ""},
+		{"/static/app.00000000.css", 404, "", ""},
+		{"/static/", 404, "", ""},
+		{"/elsewhere" + a.Path("app.css"), 404, "", ""},
+	}
+	for _, tt := range tests {
+		res, err := http.Get(srv.URL + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tt.status {
+			t.Errorf("GET %s: status %d, want %d", tt.path, res.StatusCode, tt.status)
+			continue
+		}
+		if tt.status != 200 {
+			if cc := res.Header.Get("Cache-Control"); strings.Contains(cc, "immutable") {
+				t.Errorf("GET %s: 404 cached as %q", tt.path, cc)
+			}
+			continue
+		}
+		if got := res.Header.Get("Content-Type"); got != tt.ctype {
+			t.Errorf("GET %s: Content-Type %q, want %q", tt.path, got, tt.ctype)
+		}
+		if got, want := res.Header.Get("Cache-Control"), "public, max-age=31536000, immutable"; got != want {
+			t.Errorf("GET %s: Cache-Control %q, want %q", tt.path, got, want)
+		}
+		if !strings.HasPrefix(string(body), tt.bodyPrefix) {
+			t.Errorf("GET %s: body starts %q, want prefix %q", tt.path, body[:min(len(body), 20)], tt.bodyPrefix)
+		}
+	}
+
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+a.Path("app.css"), nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: status %d, want 405", res.StatusCode)
+	}
+}
