@@ -1,0 +1,165 @@
+// Package templates renders the reading room's pages. Each page has a view
+// model built by its handler; the components only lay out what they are
+// given and never query anything.
+package templates
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/readingroom/readingroom"
+)
+
+// SiteName is shown in the header and at the end of every <title>.
+const SiteName = "Reading Room"
+
+// Page is what the shared layout needs from every page.
+type Page struct {
+	// Title is the page's own title; the layout adds the site name. Empty
+	// means the site name alone.
+	Title       string
+	Description string
+	CSSPath     string // hashed URL of the stylesheet
+	IconPath    string // hashed URL of the favicon
+	Canonical   string // URL of the canonical page, if it differs or matters
+}
+
+// FullTitle is the text of the <title> element.
+func (p Page) FullTitle() string {
+	if p.Title == "" {
+		return SiteName
+	}
+	return p.Title + " — " + SiteName
+}
+
+// Date is a calendar date ready to show: Text for people, ISO for the
+// datetime attribute. The zero Date stands for an unknown date.
+type Date struct {
+	ISO  string // "2017-03-23"
+	Text string // "23 March 2017"
+}
+
+// NewDate formats t; the zero time gives the zero Date.
+func NewDate(t time.Time) Date {
+	if t.IsZero() {
+		return Date{}
+	}
+	return Date{ISO: t.Format(time.DateOnly), Text: t.Format("2 January 2006")}
+}
+
+// Known reports whether the date is set.
+func (d Date) Known() bool { return d.ISO != "" }
+
+// ReadingTime says how long words take to read, as "6 min read".
+func ReadingTime(words int) string {
+	return strconv.Itoa(readingroom.ReadingMinutes(words)) + " min read"
+}
+
+// Colophon is the closing line naming where an article first appeared,
+// such as "First appeared in the 23 March 2017 issue of New Statesman,
+// Trump's permanent revolution". It is empty when nothing is known.
+func Colophon(d Date, publication, issueTitle string) string {
+	s := "First appeared in"
+	switch {
+	case d.Known() && publication != "":
+		s += " the " + d.Text + " issue of " + publication
+	case d.Known():
+		s += " the " + d.Text + " issue"
+	case publication != "":
+		s += " " + publication
+	case issueTitle != "":
+		s += " the issue"
+	default:
+		return ""
+	}
+	if issueTitle != "" {
+		s += ", " + issueTitle
+	}
+	return s
+}
+
+// LibraryPage is the list of articles, newest first, one page of it.
+type LibraryPage struct {
+	Page
+	Entries []LibraryEntry
+	Total   int    // articles in the whole library
+	Number  int    // this page's number, from 1
+	Pages   int    // how many pages there are
+	PrevURL string // newer articles; empty on the first page
+	NextURL string // older articles; empty on the last page
+}
+
+// LibraryEntry is one article in the library list.
+type LibraryEntry struct {
+	URL         string
+	Title       string
+	Standfirst  string
+	Byline      string
+	Date        Date
+	Publication string
+	ReadingTime string
+}
+
+// ArticlePage is one article, possibly with one of its blocks marked as
+// the one a permalink pointed at.
+type ArticlePage struct {
+	Page
+	Title       string
+	Standfirst  string
+	Byline      string
+	Date        Date
+	Publication string
+	ReadingTime string
+	// Lead is the lead image's caption, shown apart before the body; nil
+	// when the article has none.
+	Lead     *Block
+	Books    []readingroom.Book
+	Blocks   []Block // the body, without Lead
+	Colophon string
+}
+
+// Block is one addressable block of an article body.
+type Block struct {
+	ID        string
+	Kind      readingroom.BlockKind
+	Text      string
+	Number    string // a heading's printed number
+	Credit    string // a caption's photo credit
+	Permalink string // the block's own URL, ending in its fragment
+	Marked    bool   // the block the page's URL points at
+}
+
+// Anchor is the value of the block's id attribute, the target of its
+// permalink's fragment.
+func (b Block) Anchor() string { return "p-" + b.ID }
+
+// LinkLabel is the accessible name of the block's permalink.
+func (b Block) LinkLabel() string {
+	switch b.Kind {
+	case readingroom.KindHeading:
+		return "Link to this section"
+	case readingroom.KindCaption:
+		return "Link to this caption"
+	case readingroom.KindAuthorNote:
+		return "Link to this note"
+	case readingroom.KindCorrection:
+		return "Link to this correction"
+	}
+	return "Link to this paragraph"
+}
+
+// class is the block's class attribute.
+func (b Block) class(base string) string {
+	if b.Marked {
+		return base + " block marked"
+	}
+	return base + " block"
+}
+
+// ErrorPage explains, kindly, why the page asked for isn't here.
+type ErrorPage struct {
+	Page
+	Status  int
+	Heading string
+	Message string
+}
