@@ -1,0 +1,68 @@
+package readingroom
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParseDump feeds arbitrary bytes to the parser. Whatever comes in, it
+// must not panic; it either refuses the file with an EINVALID *Error or
+// returns clean articles, the same ones every time.
+func FuzzParseDump(f *testing.F) {
+	for _, pattern := range []string{"testdata/dumps/*", "testdata/rejected/*", "../shared/seeds/*"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			if data, err := os.ReadFile(file); err == nil {
+				f.Add(filepath.Base(file), data)
+			}
+		}
+	}
+	f.Add("x.md", []byte("---\ntitle: T\n---\n# H\n\n![a](b)\n\n## S\n\ntext *em* [l](u)\n"))
+	f.Add("x.txt", []byte("A\n\nB\n\nThis article first appeared in the 1 May 2020 issue of X, Y\n\nC\n\nD\n"))
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		arts, warnings, err := ParseDump(name, data)
+		if err != nil {
+			if ErrorCode(err) != EINVALID || ErrorMessage(err) == "" {
+				t.Fatalf("error %v is not a clear EINVALID", err)
+			}
+			if len(arts) != 0 {
+				t.Fatalf("error with %d articles", len(arts))
+			}
+			return
+		}
+		if len(arts) == 0 {
+			t.Fatal("no error and no articles")
+		}
+		for _, a := range arts {
+			if a.Title == "" || a.Title != CleanSpace(a.Title) || !utf8.ValidString(a.Title) {
+				t.Fatalf("bad title %q", a.Title)
+			}
+			if !a.hasParagraph() {
+				t.Fatalf("article %q without a paragraph", a.Title)
+			}
+			for _, b := range a.Blocks {
+				if !b.Kind.Valid() || b.Text == "" || b.Text != CleanSpace(b.Text) || !utf8.ValidString(b.Text) {
+					t.Fatalf("bad block %+v", b)
+				}
+				if strings.Contains(strings.ToLower(b.Text), "show hide image") && reMarker.MatchString(b.Text) {
+					t.Fatalf("marker in block %q", b.Text)
+				}
+			}
+			if Slugify(a.Title) == "" {
+				t.Fatalf("empty slug for %q", a.Title)
+			}
+		}
+		again, warnings2, _ := ParseDump(name, data)
+		if len(again) != len(arts) || len(warnings2) != len(warnings) {
+			t.Fatal("parse is not deterministic")
+		}
+		for i := range arts {
+			if arts[i].Fingerprint() != again[i].Fingerprint() {
+				t.Fatal("parse is not deterministic")
+			}
+		}
+	})
+}

@@ -1,0 +1,62 @@
+package readingroom
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSlugify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Losing Momentum: how Jeremy Corbyn’s support group ran out of steam", "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"},
+		{"More on Ralph Miliband: A KGB Connection?", "more-on-ralph-miliband-a-kgb-connection"},
+		{"Café society in the € zone", "cafe-society-in-the-zone"},
+		{"Pál Ignotus and the Œuvre", "pal-ignotus-and-the-oeuvre"},
+		{"  --  ", "article"},
+		{"Достоевский в Лондоне", "достоевский-в-лондоне"},
+		{strings.Repeat("word ", 40), strings.TrimSuffix(strings.Repeat("word-", 16), "-")},
+	}
+	for _, tt := range tests {
+		if got := Slugify(tt.in); got != tt.want {
+			t.Errorf("Slugify(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if len(Slugify(tt.in)) > SlugMaxLen {
+			t.Errorf("Slugify(%q) longer than %d", tt.in, SlugMaxLen)
+		}
+	}
+}
+
+func TestParagraphID(t *testing.T) {
+	a := ParagraphID("The bus leaves at seven.", 0)
+	if !ValidParagraphID(a) {
+		t.Fatalf("%q is not a valid id", a)
+	}
+	// Spacing, case and typographic quotes do not change the id.
+	if b := ParagraphID("  the bus   leaves at seven. ", 0); b != a {
+		t.Errorf("normalised text gave %q, want %q", b, a)
+	}
+	if b := ParagraphID("The bus leaves at seven.", 1); b == a || !ValidParagraphID(b) {
+		t.Errorf("second occurrence gave %q", b)
+	}
+	if b := ParagraphID("The bus leaves at eight.", 0); b == a {
+		t.Error("different text, same id")
+	}
+	for _, bad := range []string{"", "ABCDEFGH", "abcdefg", "abcdefgh1", "abcd-fgh", "abcdefg1"} {
+		if ValidParagraphID(bad) {
+			t.Errorf("ValidParagraphID(%q) = true", bad)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	if got, want := Normalize("  Corbyn’s  “Bus”\u00a0— late "), `corbyn's "bus" - late`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestReadingMinutes(t *testing.T) {
+	for _, tt := range []struct{ words, want int }{{0, 1}, {1, 1}, {230, 1}, {231, 2}, {2300, 10}} {
+		if got := ReadingMinutes(tt.words); got != tt.want {
+			t.Errorf("ReadingMinutes(%d) = %d, want %d", tt.words, got, tt.want)
+		}
+	}
+}

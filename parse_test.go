@@ -1,0 +1,487 @@
+package readingroom
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustParse(t *testing.T, name, text string) []Article {
+	t.Helper()
+	arts, warnings, err := ParseDump(name, []byte(text))
+	if err != nil {
+		t.Fatalf("ParseDump(%s): %v", name, err)
+	}
+	if len(warnings) > 0 {
+		t.Fatalf("ParseDump(%s) warnings: %v", name, warnings)
+	}
+	return arts
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func blockTexts(a Article, kind BlockKind) []string {
+	var out []string
+	for _, b := range a.Blocks {
+		if b.Kind == kind {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
+
+func date(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// checkClean asserts what must hold of every parsed article, whatever the
+// input: no markers, credits or publication lines left in the text, no
+// stray white space, at least one paragraph.
+func checkClean(t *testing.T, a Article) {
+	t.Helper()
+	if a.Title == "" || a.Title != CleanSpace(a.Title) {
+		t.Errorf("title %q is empty or not clean", a.Title)
+	}
+	if !a.hasParagraph() {
+		t.Errorf("%q has no paragraph", a.Title)
+	}
+	for _, b := range a.Blocks {
+		if !b.Kind.Valid() {
+			t.Errorf("%q: block kind %q", a.Title, b.Kind)
+		}
+		if b.Text == "" || b.Text != CleanSpace(b.Text) {
+			t.Errorf("%q: block text %q is empty or not clean", a.Title, b.Text)
+		}
+		if reMarker.MatchString(b.Text) || strings.Contains(strings.ToLower(b.Text), "show hide image") {
+			t.Errorf("%q: block holds the marker: %q", a.Title, b.Text)
+		}
+		if _, ok := parsePublication(b.Text); ok {
+			t.Errorf("%q: block holds the publication line: %q", a.Title, b.Text)
+		}
+		if b.Kind == KindParagraph && (reCreditLine.MatchString(b.Text) || isAllCapsCredit(b.Text)) {
+			t.Errorf("%q: paragraph is a credit line: %q", a.Title, b.Text)
+		}
+	}
+}
+
+// TestSeeds is the acceptance test on the real dumps in ../shared/seeds.
+func TestSeeds(t *testing.T) {
+	const dir = "../shared/seeds"
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) == 0 {
+		t.Skip("no seed dumps at " + dir)
+	}
+	byKey := map[string]Article{}
+	var order []string
+	for _, f := range files {
+		arts, warnings, err := ParseDump(f, readFile(t, f))
+		if err != nil || len(warnings) > 0 {
+			t.Fatalf("%s: err %v, warnings %v", f, err, warnings)
+		}
+		for _, a := range arts {
+			checkClean(t, a)
+			if prev, ok := byKey[a.Key()]; ok {
+				if prev.Fingerprint() != a.Fingerprint() {
+					t.Errorf("two copies of %q parse differently", a.Title)
+				}
+				continue
+			}
+			byKey[a.Key()] = a
+			order = append(order, a.Title)
+		}
+	}
+	want := []string{
+		"More on Ralph Miliband: A KGB Connection?",
+		"William Boyd on Kim Philby: how did a privileged young Englishman become a national traitor?",
+		"Losing Momentum: how Jeremy Corbyn’s support group ran out of steam",
+		"Spies like us",
+	}
+	if strings.Join(order, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("articles:\n%s\nwant:\n%s", strings.Join(order, "\n"), strings.Join(want, "\n"))
+	}
+	get := func(title string) Article { return byKey[Normalize(title)] }
+
+	miliband := get(want[0])
+	if miliband.Byline != "From a correspondent" || miliband.Standfirst != "" {
+		t.Errorf("Miliband byline %q standfirst %q", miliband.Byline, miliband.Standfirst)
+	}
+
+	philby := get(want[1])
+	if got := blockTexts(philby, KindCaption); len(got) != 1 || got[0] != "Comrade Kim: Philby in Moscow in 1968, five years after defecting to the USSR." {
+		t.Errorf("Philby captions %q", got)
+	}
+	if philby.Blocks[0].Kind != KindCaption || philby.Blocks[0].Credit != "Rex Features" {
+		t.Errorf("Philby lead caption %+v", philby.Blocks[0])
+	}
+	if len(philby.Books) != 1 || philby.Books[0] != (Book{Title: "A Spy Among Friends: Kim Philby and the Great Betrayal", Author: "Ben Macintyre", Details: "Bloomsbury, 352pp, £20"}) {
+		t.Errorf("Philby books %+v", philby.Books)
+	}
+	if got := blockTexts(philby, KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "William Boyd’s latest novel") {
+		t.Errorf("Philby author note %q", got)
+	}
+	if !philby.Published.IsZero() {
+		t.Errorf("Philby published %v, want unknown", philby.Published)
+	}
+	var all strings.Builder
+	for _, a := range byKey {
+		all.WriteString(a.Standfirst + "\n")
+		for _, b := range a.Blocks {
+			all.WriteString(b.Text + "\n")
+		}
+	}
+	if n := strings.Count(all.String(), "Comrade Kim: Philby in Moscow"); n != 1 {
+		t.Errorf("the Philby caption appears %d times, want once", n)
+	}
+	for _, bad := range []string{"Show Hide image", "Photograph:", "Photo: Rex", "GETTY IMAGES", "first appeared"} {
+		if strings.Contains(all.String(), bad) {
+			t.Errorf("article text contains %q", bad)
+		}
+	}
+	if p := blockTexts(philby, KindParagraph); !strings.Contains(strings.Join(p, "\n"), "writing about espionage is that you are almost licensed") {
+		t.Error("hard-wrapped Philby paragraph not joined")
+	}
+
+	momentum := get(want[2])
+	if !momentum.Published.Equal(date("2017-03-23")) || momentum.Publication != "New Statesman" || momentum.IssueTitle != "Trump's permanent revolution" {
+		t.Errorf("Momentum publication %v %q %q", momentum.Published, momentum.Publication, momentum.IssueTitle)
+	}
+	if got := strings.Join(blockTexts(momentum, KindHeading), "|"); got != "The Bus|The Conference|The HQ|The Fallout" {
+		t.Errorf("Momentum sections %q", got)
+	}
+	if got := blockTexts(momentum, KindCorrection); len(got) != 1 || !strings.HasPrefix(got[0], "This article originally named Luke Akehurst") {
+		t.Errorf("Momentum correction %q", got)
+	}
+	if momentum.ImageCredit != "RAY TANGT/ANADOLU AGENCY/GETTY IMAGES" {
+		t.Errorf("Momentum credit %q", momentum.ImageCredit)
+	}
+
+	spies := get(want[3])
+	if !spies.Published.Equal(date("2013-05-27")) || spies.ImageCredit != "Hulton Archive/Getty Images" {
+		t.Errorf("Spies published %v credit %q", spies.Published, spies.ImageCredit)
+	}
+	if got := blockTexts(spies, KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Hugh Purcell’s most recent book") {
+		t.Errorf("Spies author note %q", got)
+	}
+}
+
+func TestParseMagazine(t *testing.T) {
+	arts := mustParse(t, "magazine.txt", string(readFile(t, "testdata/dumps/magazine.txt")))
+	if len(arts) != 2 {
+		t.Fatalf("got %d articles, want 2", len(arts))
+	}
+	for _, a := range arts {
+		checkClean(t, a)
+	}
+	a := arts[0]
+	if a.Title != "The quiet room: why libraries still matter" || a.Byline != "By Jane Marlow" {
+		t.Errorf("title %q byline %q", a.Title, a.Byline)
+	}
+	if a.ImageCredit != "Ada Lovelace Picture Library" {
+		t.Errorf("image credit %q", a.ImageCredit)
+	}
+	if want := (Block{Kind: KindCaption, Text: "Comrade Books: a reader in the old reading room, 1931.", Credit: "Archive Press"}); a.Blocks[0] != want {
+		t.Errorf("first block %+v, want %+v", a.Blocks[0], want)
+	}
+	if n := len(blockTexts(a, KindCaption)); n != 1 {
+		t.Errorf("%d captions, want 1", n)
+	}
+	if len(a.Books) != 1 || a.Books[0] != (Book{Title: "The Lost Art of Reading", Author: "Miriam Hale", Details: "Northgate Press, 288pp, £16.99"}) {
+		t.Errorf("books %+v", a.Books)
+	}
+	paras := blockTexts(a, KindParagraph)
+	wantParas := []string{
+		"Libraries are the last public rooms where nobody asks you to buy anything. They are warm, they are quiet, and they are open to everyone who walks in.",
+		"The reading room at Northgate opened in 1889 with four hundred seats and a dome of glass. It was built for the working people of the town, who came after their shifts to read the papers.",
+		"Its librarian kept a ledger of every question asked at the desk: more than a million of them by 1950.",
+		"Today the seats are full of students, pensioners and people who have nowhere else to go. “It’s the only place I can think,” one of them told me. Her fellow-readers nodded.",
+	}
+	if strings.Join(paras, "\n") != strings.Join(wantParas, "\n") {
+		t.Errorf("paragraphs:\n%s\nwant:\n%s", strings.Join(paras, "\n"), strings.Join(wantParas, "\n"))
+	}
+	var headings []string
+	for _, b := range a.Blocks {
+		if b.Kind == KindHeading {
+			headings = append(headings, b.Number+" "+b.Text)
+		}
+	}
+	if got := strings.Join(headings, "|"); got != "1 The Room|2 The Readers" {
+		t.Errorf("headings %q", got)
+	}
+	if got := blockTexts(a, KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Miriam Hale’s new book") {
+		t.Errorf("author note %q", got)
+	}
+	if got := blockTexts(a, KindCorrection); len(got) != 1 || !strings.HasPrefix(got[0], "An earlier version") {
+		t.Errorf("correction %q", got)
+	}
+	if !a.Published.Equal(date("2019-10-03")) || a.Publication != "Northgate Review" || a.IssueTitle != "The Quiet Issue" {
+		t.Errorf("publication %v %q %q", a.Published, a.Publication, a.IssueTitle)
+	}
+
+	b := arts[1]
+	if b.Title != "Notes from a small press" || b.Byline != "From our correspondent" || b.ImageCredit != "WALTER STONE/NORTHGATE ARCHIVE" {
+		t.Errorf("second article %q %q %q", b.Title, b.Byline, b.ImageCredit)
+	}
+	if !b.Published.Equal(date("2021-05-12")) || b.IssueTitle != "Small Wonders" {
+		t.Errorf("second article date %v issue %q", b.Published, b.IssueTitle)
+	}
+	if n := len(blockTexts(b, KindParagraph)); n != 2 {
+		t.Errorf("second article has %d paragraphs, want 2", n)
+	}
+}
+
+// The same article with other spacing, wrapping, a BOM and CRLF line ends
+// is the same article, letter for letter.
+func TestRepeatedArticleIsIdentical(t *testing.T) {
+	first := mustParse(t, "magazine.txt", string(readFile(t, "testdata/dumps/magazine.txt")))[0]
+	again := mustParse(t, "repeat.txt", string(readFile(t, "testdata/dumps/repeat.txt")))
+	if len(again) != 1 {
+		t.Fatalf("got %d articles, want 1", len(again))
+	}
+	if again[0].Key() != first.Key() || again[0].Fingerprint() != first.Fingerprint() {
+		t.Errorf("repeat differs:\n%+v\n%+v", again[0], first)
+	}
+}
+
+func TestParseEncodings(t *testing.T) {
+	a := mustParse(t, "windows1252.txt", string(readFile(t, "testdata/dumps/windows1252.txt")))[0]
+	if a.Title != "Café society in the € zone" {
+		t.Errorf("title %q", a.Title)
+	}
+	if a.Standfirst != "A standfirst in Windows-1252 with “curly quotes” and a – dash." {
+		t.Errorf("standfirst %q", a.Standfirst)
+	}
+	if got := blockTexts(a, KindParagraph); len(got) != 1 || got[0] != "The body of the article has £ signs, naïve words and it’s fine." {
+		t.Errorf("paragraphs %q", got)
+	}
+	p := mustParse(t, "plain.txt", string(readFile(t, "testdata/dumps/plain.txt")))[0]
+	if p.Title != "A single article without markers" || !strings.Contains(strings.Join(blockTexts(p, KindParagraph), " "), "€5 at the café") {
+		t.Errorf("plain: %+v", p)
+	}
+}
+
+func TestParseMarkdown(t *testing.T) {
+	a := mustParse(t, "note.md", string(readFile(t, "testdata/dumps/note.md")))[0]
+	checkClean(t, a)
+	if a.Title != "Reading slowly, in Markdown" || a.Byline != "Sam Reader" || a.Publication != "The Room Journal" || !a.Published.Equal(date("2020-02-14")) {
+		t.Errorf("front matter: %q %q %q %v", a.Title, a.Byline, a.Publication, a.Published)
+	}
+	if a.Standfirst != "A note that arrives as Markdown, with a link and bold words." {
+		t.Errorf("standfirst %q", a.Standfirst)
+	}
+	if got := strings.Join(blockTexts(a, KindHeading), "|"); got != "First part|Second part" {
+		t.Errorf("headings %q", got)
+	}
+	want := []string{"The first part says that `code` stays as it is and that 5 * 3 = 15.", "A quoted passage is still a paragraph.", "The end."}
+	if got := blockTexts(a, KindParagraph); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("paragraphs %q", got)
+	}
+	// Without front matter, the first "# " heading is the title.
+	b := mustParse(t, "x.md", "Intro line before.\n\n# The Title\n\nBody text here.\n\n![A cat on a mat](cat.jpg \"Photo: Jo\")\n")[0]
+	if b.Title != "The Title" {
+		t.Errorf("title %q", b.Title)
+	}
+	if got := blockTexts(b, KindCaption); len(got) != 1 || got[0] != "A cat on a mat" {
+		t.Errorf("image caption %q", got)
+	}
+}
+
+func TestParseRules(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		check func(t *testing.T, arts []Article)
+	}{
+		{"byline then paragraphs", "Title\n\nBy Ann Lee\n\nFirst para.\n\nSecond para.\n", func(t *testing.T, arts []Article) {
+			a := arts[0]
+			if a.Byline != "By Ann Lee" || a.Standfirst != "" || len(a.Paragraphs()) != 2 {
+				t.Errorf("%+v", a)
+			}
+		}},
+		{"standfirst then byline", "Title\n\nA standfirst sentence.\n\nBy Ann Lee\n\nBody.\n", func(t *testing.T, arts []Article) {
+			a := arts[0]
+			if a.Standfirst != "A standfirst sentence." || a.Byline != "By Ann Lee" || len(a.Paragraphs()) != 1 {
+				t.Errorf("%+v", a)
+			}
+		}},
+		{"a sentence starting From is no byline", "Title\n\nFrom the start, it went wrong.\n\nBody.\n", func(t *testing.T, arts []Article) {
+			if a := arts[0]; a.Byline != "" || a.Standfirst != "From the start, it went wrong." {
+				t.Errorf("%+v", a)
+			}
+		}},
+		{"numbered sentence is no heading", "Title\n\nStand.\n\n1. This is a sentence, not a heading.\n\nBody.\n", func(t *testing.T, arts []Article) {
+			if n := len(blockTexts(arts[0], KindHeading)); n != 0 {
+				t.Errorf("%d headings", n)
+			}
+		}},
+		{"roman numeral heading", "Title\n\nStand.\n\nII. The Middle\n\nBody.\n", func(t *testing.T, arts []Article) {
+			if b := arts[0].Blocks[0]; b.Kind != KindHeading || b.Number != "II" || b.Text != "The Middle" {
+				t.Errorf("%+v", b)
+			}
+		}},
+		{"credit line after blank lines before marker", "Show Hide image\n\nOne\n\nText one.\n\nPhotograph: Someone Else\n\n\nShow Hide image\n\nTwo\n\nText two.\n", func(t *testing.T, arts []Article) {
+			if len(arts) != 2 || arts[1].ImageCredit != "Someone Else" || len(arts[0].Blocks) != 1 {
+				t.Errorf("%+v", arts)
+			}
+		}},
+		{"articles run together split at the publication line", "One\n\nText one.\n\nThis article first appeared in the 1 May 2020 issue of the Review, May\n\nPHOTO AGENCY\n\nTwo\n\nText two.\n\nThis article first appeared in the 8 May 2020 issue of the Review, June\n", func(t *testing.T, arts []Article) {
+			if len(arts) != 2 || arts[1].Title != "Two" || arts[1].ImageCredit != "PHOTO AGENCY" || !arts[1].Published.Equal(date("2020-05-08")) {
+				t.Errorf("%+v", arts)
+			}
+		}},
+		{"notes after the publication line stay", "One\n\nStand.\n\nText one.\n\nThis article first appeared in the 1 May 2020 issue of the Review\n\nCorrection: A fix.\n", func(t *testing.T, arts []Article) {
+			if len(arts) != 1 || len(blockTexts(arts[0], KindCorrection)) != 1 || arts[0].Publication != "Review" {
+				t.Errorf("%+v", arts)
+			}
+		}},
+		{"caption given twice without credit", "Title\n\nStand.\n\nA reader at the desk, 1931.\n\nA reader at the\ndesk, 1931.\n\nBody text.\n", func(t *testing.T, arts []Article) {
+			a := arts[0]
+			if got := blockTexts(a, KindCaption); len(got) != 1 || got[0] != "A reader at the desk, 1931." || len(a.Paragraphs()) != 1 {
+				t.Errorf("%+v", a.Blocks)
+			}
+		}},
+		{"identical paragraphs both kept", "Title\n\nStand.\n\nYes.\n\nNo.\n\nYes.\n", func(t *testing.T, arts []Article) {
+			if got := blockTexts(arts[0], KindParagraph); strings.Join(got, "|") != "Yes.|No.|Yes." {
+				t.Errorf("%q", got)
+			}
+		}},
+		{"lone credit after caption", "Title\n\nStand.\n\nA caption of a photo, 1999.\nPhoto: Ann\n\nBody.\n\nPhotograph: Lone Credit\n\nMore body.\n", func(t *testing.T, arts []Article) {
+			a := arts[0]
+			if len(a.Paragraphs()) != 2 || a.Blocks[0].Credit != "Ann" {
+				t.Errorf("%+v", a.Blocks)
+			}
+		}},
+		{"photograph in a sentence is text", "Title\n\nStand.\n\nHe looked at the photograph: it was fake.\n", func(t *testing.T, arts []Article) {
+			if got := blockTexts(arts[0], KindParagraph); len(got) != 1 {
+				t.Errorf("%+v", arts[0].Blocks)
+			}
+		}},
+		{"two books in one block", "Title\n\nStand.\n\nFirst Book\nAnn Author\nPress, 200pp, £10\nSecond Book by Bob Writer\nOther Press, 100pp, £5\n\nBody.\n", func(t *testing.T, arts []Article) {
+			want := []Book{{"First Book", "Ann Author", "Press, 200pp, £10"}, {"Second Book", "Bob Writer", "Other Press, 100pp, £5"}}
+			if got := arts[0].Books; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+				t.Errorf("%+v", got)
+			}
+		}},
+		{"hard-wrapped prose with a price is no book", "Title\n\nStand.\n\nThe ticket cost £20 and\nwas worth it.\n", func(t *testing.T, arts []Article) {
+			if len(arts[0].Books) != 0 || len(arts[0].Paragraphs()) != 1 {
+				t.Errorf("%+v", arts[0])
+			}
+		}},
+		{"title hard-wrapped over two lines", "A long title that\nwraps\n\nStand.\n\nBody.\n", func(t *testing.T, arts []Article) {
+			if arts[0].Title != "A long title that wraps" {
+				t.Errorf("%q", arts[0].Title)
+			}
+		}},
+		{"title and one paragraph", "Title\n\nOnly paragraph.\n", func(t *testing.T, arts []Article) {
+			if a := arts[0]; a.Standfirst != "" || len(a.Paragraphs()) != 1 {
+				t.Errorf("%+v", a)
+			}
+		}},
+		{"author note is the closing line only", "Title\n\nStand.\n\nJane Doe’s latest book is good, she said.\n\nThe end came.\n\nJane Doe is the author of “Rooms” (Press, £9)\n", func(t *testing.T, arts []Article) {
+			if got := blockTexts(arts[0], KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Jane Doe is the author") {
+				t.Errorf("%q", got)
+			}
+		}},
+		{"mojibake repaired", "CafÃ© culture\n\nItâ€™s a â€œtestâ€\u009d.\n", func(t *testing.T, arts []Article) {
+			if a := arts[0]; a.Title != "Café culture" || a.Paragraphs()[0].Text != "It’s a “test”." {
+				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
+			}
+		}},
+		{"zero-width and soft hyphen are not content", "Ti\u200btle\n\nSoft\u00adhyphen and\u00a0\u00a0spaces.\n", func(t *testing.T, arts []Article) {
+			if a := arts[0]; a.Title != "Title" || a.Paragraphs()[0].Text != "Softhyphen and spaces." {
+				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			arts := mustParse(t, "x.txt", tt.input)
+			for _, a := range arts {
+				checkClean(t, a)
+			}
+			tt.check(t, arts)
+		})
+	}
+}
+
+func TestParsePublicationLine(t *testing.T) {
+	tests := []struct {
+		line             string
+		date, pub, issue string
+	}{
+		{"This article first appeared in the 23 March 2017 issue of the New Statesman, Trump's permanent revolution", "2017-03-23", "New Statesman", "Trump's permanent revolution"},
+		{"This article first appeared in the 27 May 2013 issue of the New Statesman, You were the future once", "2013-05-27", "New Statesman", "You were the future once"},
+		{"This article appears in the 3rd October 2019 issue of Prospect.", "2019-10-03", "Prospect", ""},
+		{"This article first appeared in the March 23, 2017 issue of the Review, Spring, revisited.", "2017-03-23", "Review", "Spring, revisited"},
+		{"This piece was first published in the 12-18 May 2021 edition of The Week, Small", "2021-05-12", "Week", "Small"},
+		{"This article first appeared in the Spring 2017 issue of Granta, Home", "", "Granta", "Home"},
+	}
+	for _, tt := range tests {
+		p, ok := parsePublication(tt.line)
+		if !ok {
+			t.Errorf("%q: not a publication line", tt.line)
+			continue
+		}
+		got := ""
+		if !p.date.IsZero() {
+			got = p.date.Format(time.DateOnly)
+		}
+		if got != tt.date || p.publication != tt.pub || p.issue != tt.issue {
+			t.Errorf("%q: got %q %q %q, want %q %q %q", tt.line, got, p.publication, p.issue, tt.date, tt.pub, tt.issue)
+		}
+	}
+	if _, ok := parsePublication("This article is about the issue of the day."); ok {
+		t.Error("a sentence about an issue taken for the publication line")
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct{ file, reason string }{
+		{"empty.txt", "the file is empty"},
+		{"blank.txt", "nothing but white space"},
+		{"nul.dat", "binary"},
+		{"controls.txt", "binary"},
+		{"image.png", "PNG image"},
+		{"paper.pdf", "PDF document"},
+		{"page.html", "HTML page"},
+		{"data.json", "JSON"},
+		{"title_only.txt", "has a title but no text"},
+		{"marker_only.txt", "no title and no text"},
+		{"no_title.txt", "does not start with a title"},
+	}
+	files, _ := filepath.Glob("testdata/rejected/*")
+	if len(files) != len(tests) {
+		t.Errorf("%d files in testdata/rejected, %d cases: test every one", len(files), len(tests))
+	}
+	for _, tt := range tests {
+		arts, _, err := ParseDump(tt.file, readFile(t, filepath.Join("testdata/rejected", tt.file)))
+		if err == nil {
+			t.Errorf("%s: accepted %d articles, want rejection", tt.file, len(arts))
+			continue
+		}
+		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.reason) {
+			t.Errorf("%s: error %v, want EINVALID with %q", tt.file, err, tt.reason)
+		}
+	}
+}
+
+// A file with one unreadable article imports the rest and says what it
+// skipped.
+func TestParsePartial(t *testing.T) {
+	arts, warnings, err := ParseDump("x.txt", []byte("Show Hide image\n\nGood one\n\nText.\n\nShow Hide image\n\nJust a title\n"))
+	if err != nil || len(arts) != 1 || len(warnings) != 1 || !strings.Contains(warnings[0], "Just a title") {
+		t.Errorf("got %d articles, warnings %q, err %v", len(arts), warnings, err)
+	}
+}
