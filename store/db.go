@@ -1,0 +1,170 @@
+// Package store keeps the reading room in SQLite: articles, their books and
+// blocks, and a paragraph-level FTS5 index. One connection writes; a pool of
+// read-only connections serves the pages. Build and test with
+// -tags sqlite_fts5.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/readingroom/readingroom/migrations"
+)
+
+// DB is the reading room's database: a single writer connection, so writes
+// never contend for the lock, and a separate pool of readers, which WAL lets
+// run alongside the writer.
+type DB struct {
+	w *sql.DB
+	r *sql.DB
+	// now is the clock behind created_at and updated_at; tests replace it.
+	now func() time.Time
+}
+
+// Settings every connection must have. They go in the DSN so that a
+// connection the pool opens later gets them too.
+const (
+	writerParams = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL"
+	// mode=ro makes a stray write on a reader fail instead of taking the
+	// write lock. The journal mode is a property of the file, set by the
+	// writer, so readers need not (and, read-only, could not) set it.
+	readerParams = "mode=ro&_foreign_keys=on&_busy_timeout=5000"
+)
+
+// dsn makes a go-sqlite3 file: URI for path. The path is made absolute and
+// escaped so that characters such as '?', '#' and '%' in a file name are
+// taken literally rather than as URI syntax.
+func dsn(path, params string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Path: filepath.ToSlash(abs)}
+	return "file:" + u.EscapedPath() + "?" + params, nil
+}
+
+// Open opens (creating if need be) the database file at path, checks that
+// SQLite has FTS5 and applies any migrations not yet applied. The path must
+// name a file in an existing directory; ":memory:" will not do, because the
+// readers open the same file separately from the writer.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty database path")
+	}
+	wdsn, err := dsn(path, writerParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	rdsn, err := dsn(path, readerParams)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+
+	w, err := sql.Open("sqlite3", wdsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := checkFTS5(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, w, migrations.FS); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	// The readers open after the writer has created the file and put it in
+	// WAL mode: a read-only connection can do neither.
+	r, err := sql.Open("sqlite3", rdsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	if err := r.PingContext(ctx); err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	return &DB{w: w, r: r, now: time.Now}, nil
+}
+
+// Close closes the readers and then the writer; closing the last connection
+// checkpoints the WAL into the database file.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// errNoFTS5 is the error Open gives when go-sqlite3 was compiled without
+// FTS5, which happens whenever the build tag is forgotten. It names the fix.
+func errNoFTS5() error {
+	return errors.New("store: SQLite was built without FTS5: build and test with -tags sqlite_fts5")
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// compileOption reports whether SQLite was compiled with option.
+func compileOption(ctx context.Context, q queryer, option string) (bool, error) {
+	var used bool
+	if err := q.QueryRowContext(ctx, `SELECT sqlite_compileoption_used(?)`, option).Scan(&used); err != nil {
+		return false, fmt.Errorf("store: check compile option %s: %w", option, err)
+	}
+	return used, nil
+}
+
+// checkFTS5 fails, naming the missing build tag, unless FTS5 is compiled in.
+func checkFTS5(ctx context.Context, q queryer) error {
+	ok, err := compileOption(ctx, q, "ENABLE_FTS5")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errNoFTS5()
+	}
+	return nil
+}
+
+// Stats counts the articles and the paragraphs (blocks of kind paragraph,
+// as ArticleSummary.ParagraphCount does) in the library.
+func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
+	err = db.r.QueryRowContext(ctx, `
+		SELECT (SELECT count(*) FROM articles),
+		       (SELECT count(*) FROM paragraphs WHERE kind = 'paragraph')`,
+	).Scan(&articles, &paragraphs)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: stats: %w", err)
+	}
+	return articles, paragraphs, nil
+}
+
+// IntegrityCheck asks FTS5 to check the full-text index, including (the
+// rank = 1 form) that it matches the paragraphs table it indexes. It goes
+// through the writer because, to SQLite, it is an INSERT.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	_, err := db.w.ExecContext(ctx,
+		`INSERT INTO paragraphs_fts (paragraphs_fts, rank) VALUES ('integrity-check', 1)`)
+	if err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	return nil
+}
