@@ -193,10 +193,10 @@ func toBlocks(lines []string, offset int, markdown bool) []rawBlock {
 			// lines around it.
 			if reMDHeading.MatchString(t) {
 				flush()
-				blocks = append(blocks, rawBlock{lines: []line{{mdInline(t), offset + i + 1}}})
+				blocks = append(blocks, rawBlock{lines: []line{{CleanSpace(mdInline(t)), offset + i + 1}}})
 				continue
 			}
-			t = mdInline(t)
+			t = CleanSpace(mdInline(t))
 		}
 		if t == "" {
 			flush()
