@@ -1,0 +1,109 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/templates"
+)
+
+// This file is the one place where errors become HTTP statuses and the
+// pages and JSON bodies that explain them.
+
+// statusOf maps an error's code to its HTTP status.
+func statusOf(err error) int {
+	switch readingroom.ErrorCode(err) {
+	case readingroom.ENOTFOUND:
+		return http.StatusNotFound
+	case readingroom.EINVALID:
+		return http.StatusBadRequest
+	case readingroom.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// explanation is what an error page says beyond its heading, and the
+// <title> it carries, per status.
+var explanations = map[int]struct{ title, help string }{
+	http.StatusBadRequest:          {"Bad request", "Please check the address and try again."},
+	http.StatusForbidden:           {"Refused", "It seemed to come from another site. If you followed a link or sent a form from elsewhere, start again from the library."},
+	http.StatusNotFound:            {"Not found", "The link may be mistyped, or what it pointed to may have moved."},
+	http.StatusMethodNotAllowed:    {"Not allowed", "This address can be read but not changed that way."},
+	http.StatusConflict:            {"Conflict", "Something changed at the same time. Please reload and try again."},
+	http.StatusInternalServerError: {"Something went wrong", "Please try again in a moment."},
+}
+
+// isAPI reports whether r wants JSON rather than a page.
+func isAPI(r *http.Request) bool {
+	return r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// fail answers r with the status err maps to: a JSON error under /api/, a
+// friendly page elsewhere. Internal errors are logged in full and shown
+// only as a generic sentence.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if statusOf(err) == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	s.failQuietly(w, r, err)
+}
+
+// failQuietly is fail for an error that has already been logged.
+func (s *server) failQuietly(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		// ErrorMessage of an internal error is a generic sentence.
+		s.respondError(w, r, status, readingroom.EINTERNAL, "Something went wrong", readingroom.ErrorMessage(err))
+		return
+	}
+	s.respondError(w, r, status, readingroom.ErrorCode(err), readingroom.ErrorMessage(err), "")
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, readingroom.Errorf(readingroom.ENOTFOUND, "We couldn't find that page"))
+}
+
+func (s *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	// Every route is read-only for now.
+	w.Header().Set("Allow", "GET, HEAD")
+	s.respondError(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "That can't be done here", "")
+}
+
+// forbidden answers requests the cross-origin protection turned away.
+func (s *server) forbidden(w http.ResponseWriter, r *http.Request) {
+	s.respondError(w, r, http.StatusForbidden, "forbidden", "That request was refused", "")
+}
+
+// respondError writes the error response. heading is the user-facing
+// sentence (the JSON message); help, if empty, is the status's stock
+// explanation.
+func (s *server) respondError(w http.ResponseWriter, r *http.Request, status int, code, heading, help string) {
+	w.Header().Set("Cache-Control", "no-store")
+	if isAPI(r) {
+		body := map[string]map[string]string{"error": {"code": code, "message": heading}}
+		s.writeJSON(w, r, status, body)
+		return
+	}
+	ex, ok := explanations[status]
+	if !ok {
+		ex = explanations[http.StatusInternalServerError]
+	}
+	if help == "" {
+		help = ex.help
+	}
+	p := templates.ErrorPage{
+		Page:    s.page(ex.title, ""),
+		Status:  status,
+		Heading: heading,
+		Message: help,
+	}
+	if err := s.render(w, r, status, templates.Error(p)); err != nil {
+		// The error page itself failed: say so plainly, without detail.
+		s.log.ErrorContext(r.Context(), "render error page", "path", r.URL.Path, "err", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(http.StatusText(status) + "\n"))
+	}
+}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/readingroom/readingroom/templates"
+)
+
+// page is the layout's view model for a page titled title.
+func (s *server) page(title, description string) templates.Page {
+	return templates.Page{
+		Title:       title,
+		Description: description,
+		CSSPath:     s.assets.Path("app.css"),
+		IconPath:    s.assets.Path("favicon.svg"),
+	}
+}
+
+// render renders c in full before writing anything, so that a failure
+// halfway leaves the response untouched for an error page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		return fmt.Errorf("web: render: %w", err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// renderPage renders c with status 200, or the 500 page if that fails.
+func (s *server) renderPage(w http.ResponseWriter, r *http.Request, c templ.Component) {
+	if err := s.render(w, r, http.StatusOK, c); err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// writeJSON writes v as JSON with status.
+func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "encode json", "path", r.URL.Path, "err", err)
+		status = http.StatusInternalServerError
+		body = []byte(`{"error":{"code":"internal","message":"Something went wrong on our side. Please try again."}}`)
+	}
+	body = append(body, '\n')
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

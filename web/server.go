@@ -1,0 +1,141 @@
+// Package web is the reading room's HTTP face: the chi router, the page and
+// JSON handlers, the middleware around them and the one place where errors
+// become statuses.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/readingroom/readingroom/static"
+	"github.com/readingroom/readingroom/store"
+)
+
+// Config is what the web layer needs from main.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger // nil means slog.Default()
+	// BaseURL is the public address of the reading room, such as
+	// https://read.example.org, used for absolute URLs in the API and for
+	// canonical links. Empty means the scheme and host of each request.
+	BaseURL string
+}
+
+type server struct {
+	db     *store.DB
+	log    *slog.Logger
+	base   string // BaseURL without a trailing slash; may be empty
+	assets *static.Assets
+}
+
+// New returns the reading room's HTTP handler.
+func New(cfg Config) (http.Handler, error) {
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.wrap(s.routes())
+}
+
+func newServer(cfg Config) (*server, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("web: new: no database")
+	}
+	s := &server{db: cfg.DB, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("web: new: base url: %w", err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("web: new: base url %q: want http(s)://host[/path]", cfg.BaseURL)
+		}
+		s.base = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	assets, err := static.New()
+	if err != nil {
+		return nil, fmt.Errorf("web: new: %w", err)
+	}
+	s.assets = assets
+	return s, nil
+}
+
+func (s *server) routes() chi.Router {
+	r := chi.NewRouter()
+	// Set before the subrouters below, which inherit them when mounted.
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(s.methodNotAllowed)
+
+	r.Get("/", s.library)
+	r.Get("/healthz", s.healthz)
+	r.Handle(static.Prefix+"*", s.assets.Handler())
+
+	r.Route("/a/{slug}", func(r chi.Router) {
+		r.Use(s.loadArticle)
+		r.Get("/", s.article)
+		r.Get("/p/{pid}", s.paragraph)
+	})
+
+	r.Route("/api", func(r chi.Router) {
+		r.Get("/articles", s.apiArticles)
+		r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
+	})
+	return r
+}
+
+// wrap puts the middleware every response passes through around h. The
+// security headers go on before anything can fail, so that error and
+// panic pages carry them too.
+func (s *server) wrap(h http.Handler) (http.Handler, error) {
+	cop := http.NewCrossOriginProtection()
+	if s.base != "" {
+		u, _ := url.Parse(s.base) // checked in newServer
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("web: new: trust base url: %w", err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(s.forbidden))
+	h = headAsGet(h)
+	h = cop.Handler(h)
+	h = s.recoverer(h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	return h, nil
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok"))
+}
+
+// baseURL is the origin (and any path prefix) absolute URLs start with.
+func (s *server) baseURL(r *http.Request) string {
+	if s.base != "" {
+		return s.base
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// articlePath is the path of the article at slug.
+func articlePath(slug string) string {
+	return "/a/" + url.PathEscape(slug)
+}
+
+// paragraphPath is the path of a block's permalink, without the fragment.
+func paragraphPath(slug, id string) string {
+	return articlePath(slug) + "/p/" + url.PathEscape(id)
+}
