@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/readingroom/readingroom/web"
+)
+
+// browser starts headless Chromium for a test. Where there is none it
+// skips, unless READINGROOM_REQUIRE_BROWSER is set (CI sets it), which
+// makes a missing browser a failure.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("READINGROOM_CHROMIUM")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		msg := "no Chromium found (install Debian's chromium package, or set READINGROOM_CHROMIUM)"
+		if os.Getenv("READINGROOM_REQUIRE_BROWSER") != "" {
+			t.Fatal(msg + "; READINGROOM_REQUIRE_BROWSER is set, so this is a failure")
+		}
+		t.Skip(msg + ": skipping the browser test")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	// The first action starts the browser; it lives as long as ctx.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium at %s: %v", path, err)
+	}
+	return ctx
+}
+
+// room serves a reading room with the test dumps imported.
+func room(t *testing.T) *httptest.Server {
+	t.Helper()
+	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
+	imp := newImporter(db)
+	paths := []string{"../../testdata/dumps"}
+	if _, err := os.Stat(seeds); err == nil {
+		paths = append(paths, seeds)
+	}
+	if _, err := imp.importPaths(context.Background(), paths); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestBrowserLibraryToParagraph walks the path a reader takes: the library,
+// an article, then a paragraph's own link, reached with the keyboard.
+func TestBrowserLibraryToParagraph(t *testing.T) {
+	ctx := browser(t)
+	srv := room(t)
+
+	const title = "The quiet room: why libraries still matter"
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`ol.entries`)),
+		chromedp.Click(`//a[normalize-space(.)="`+title+`"]`),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h1 := eval[string](ctx, t, `document.querySelector('h1').textContent.trim()`)
+	path := eval[string](ctx, t, `location.pathname`)
+	if h1 != title || path != "/a/the-quiet-room-why-libraries-still-matter" {
+		t.Fatalf("after clicking the title: h1 %q at %q", h1, path)
+	}
+
+	// Tab through the page until the link of the paragraph about the
+	// ledger has the focus, then follow it with Enter.
+	pid := eval[string](ctx, t, `[...document.querySelectorAll('.article-body p[id]')].find(p => p.textContent.includes("Its librarian kept a ledger")).id.slice(2)`)
+	focused := false
+	for range 80 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		if eval[bool](ctx, t, `document.activeElement.matches('a') && document.activeElement.closest('[id="p-`+pid+`"]') !== null`) {
+			focused = true
+			break
+		}
+	}
+	if !focused {
+		t.Fatalf("the link of paragraph %s is not reachable with Tab", pid)
+	}
+	href := eval[string](ctx, t, `document.activeElement.getAttribute('href')`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[aria-current="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+	path = eval[string](ctx, t, `location.pathname`)
+	current := eval[string](ctx, t, `document.querySelector('[aria-current="true"]').id`)
+	inView := eval[bool](ctx, t, `(() => { const r = document.getElementById('p-`+pid+`').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()`)
+	want := "/a/the-quiet-room-why-libraries-still-matter/p/" + pid
+	if !strings.HasPrefix(href, want) || path != want {
+		t.Errorf("paragraph link %q led to %q, want %q", href, path, want)
+	}
+	if current != "p-"+pid || !inView {
+		t.Errorf("marked %q (want p-%s), in view %v", current, pid, inView)
+	}
+}
+
+// eval runs a script in the page and returns its value.
+func eval[T any](ctx context.Context, t *testing.T, script string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script))
+	if err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	return v
+}
+
+// colorScheme emulates the system's light or dark preference.
+func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
+}
+
+// TestBrowserScreenshots renders the library and an article at phone and
+// desktop widths, in light and dark, and checks that nothing overflows the
+// page sideways. With READINGROOM_SCREENSHOTS=DIR it saves the pictures
+// there (docs/screenshots holds the committed ones).
+func TestBrowserScreenshots(t *testing.T) {
+	ctx := browser(t)
+	srv := room(t)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	dir := os.Getenv("READINGROOM_SCREENSHOTS")
+	pages := []struct{ name, path string }{
+		{"library", "/"},
+		{"article", "/a/the-quiet-room-why-libraries-still-matter"},
+	}
+	if _, err := os.Stat(seeds); err == nil {
+		pages = append(pages, struct{ name, path string }{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
+	}
+	sizes := []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{
+		{"phone", 390, 844, true},
+		{"desktop", 1280, 900, false},
+	}
+	for _, scheme := range []string{"light", "dark"} {
+		for _, size := range sizes {
+			for _, page := range pages {
+				opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
+				if size.mobile {
+					opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+				}
+				err := chromedp.Do(ctx,
+					chromedp.EmulateViewport(size.width, size.height, opts...),
+					colorScheme(scheme),
+					chromedp.Navigate(srv.URL+page.path),
+					chromedp.WaitVisible(chromedp.CSS(`main`)),
+				)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if eval[bool](ctx, t, `document.documentElement.scrollWidth > innerWidth`) {
+					t.Errorf("%s at %s width scrolls sideways", page.name, size.name)
+				}
+				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if dir != "" {
+					name := filepath.Join(dir, page.name+"-"+size.name+"-"+scheme+".png")
+					if err := os.WriteFile(name, png, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+}

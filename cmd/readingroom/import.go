@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
+)
+
+// MaxDumpSize bounds the size of one dump file; article dumps are text of a
+// few hundred kilobytes at most.
+const MaxDumpSize = 32 << 20
+
+func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := dbFlag(fs, getenv)
+	quiet := fs.Bool("quiet", false, "print only the summary and problems")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: readingroom import [--db FILE] PATH...\n\nLoads article dumps (files, or folders read recursively) into the database.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitError{2}
+	}
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	imp := newImporter(db)
+	if !*quiet && isTerminal(stderr) {
+		imp.progress = func(done, total int, path string) {
+			fmt.Fprintf(stderr, "\r\033[KImporting %d/%d %s", done, total, filepath.Base(path))
+			if done == total {
+				fmt.Fprint(stderr, "\r\033[K")
+			}
+		}
+	}
+	sum, err := imp.importPaths(ctx, fs.Args())
+	sum.print(stdout, *quiet)
+	if err != nil {
+		return err
+	}
+	if len(sum.Rejected) > 0 {
+		return exitError{1}
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// summary counts what an import did.
+type summary struct {
+	Files, New, Updated, Unchanged, Duplicates int
+	Rejected                                   []problem // files not imported
+	Warnings                                   []problem // parts of files skipped
+}
+
+type problem struct{ Path, Reason string }
+
+func (s summary) print(w io.Writer, quiet bool) {
+	fmt.Fprintf(w, "Read %d %s: %d new, %d updated, %d unchanged, %d %s skipped, %d %s rejected.\n",
+		s.Files, plural(s.Files, "file", "files"), s.New, s.Updated, s.Unchanged,
+		s.Duplicates, plural(s.Duplicates, "duplicate", "duplicates"),
+		len(s.Rejected), plural(len(s.Rejected), "file", "files"))
+	for _, p := range s.Rejected {
+		fmt.Fprintf(w, "  rejected %s: %s\n", p.Path, p.Reason)
+	}
+	for _, p := range s.Warnings {
+		fmt.Fprintf(w, "  skipped part of %s: %s\n", p.Path, p.Reason)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// importer loads dumps into the store, remembering what this run has seen
+// so that an article met twice is saved once.
+type importer struct {
+	db       *store.DB
+	seen     map[string]string // article key -> fingerprint saved this run
+	progress func(done, total int, path string)
+}
+
+func newImporter(db *store.DB) *importer {
+	return &importer{db: db, seen: map[string]string{}}
+}
+
+// importPaths imports every file named or found below the folders named.
+// A file that cannot be read is reported and the rest imported; only a
+// failure of the database itself stops the import.
+func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, error) {
+	var sum summary
+	files, problems := collectFiles(paths)
+	sum.Rejected = problems
+	for i, path := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		data, err := readDump(path)
+		if err == nil {
+			err = imp.importData(ctx, path, data, &sum)
+		}
+		sum.Files++
+		if err != nil {
+			if readingroom.ErrorCode(err) == readingroom.EINTERNAL {
+				return sum, fmt.Errorf("import %s: %w", path, err)
+			}
+			sum.Rejected = append(sum.Rejected, problem{path, readingroom.ErrorMessage(err)})
+		}
+		if imp.progress != nil {
+			imp.progress(i+1, len(files), path)
+		}
+	}
+	return sum, nil
+}
+
+// importFS imports every file in fsys (the built-in library).
+func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) {
+	var sum summary
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		sum.Files++
+		return imp.importData(ctx, path, data, &sum)
+	})
+	return sum, err
+}
+
+// importData parses one file and saves its articles.
+func (imp *importer) importData(ctx context.Context, path string, data []byte, sum *summary) error {
+	arts, warnings, err := readingroom.ParseDump(path, data)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		sum.Warnings = append(sum.Warnings, problem{path, w})
+	}
+	for i := range arts {
+		a := &arts[i]
+		key, fp := a.Key(), a.Fingerprint()
+		if imp.seen[key] == fp {
+			sum.Duplicates++
+			continue
+		}
+		outcome, _, err := imp.db.SaveArticle(ctx, a, path)
+		if err != nil {
+			if readingroom.ErrorCode(err) == readingroom.EINTERNAL {
+				return err
+			}
+			sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("article %q: %s", a.Title, readingroom.ErrorMessage(err))})
+			continue
+		}
+		imp.seen[key] = fp
+		switch outcome {
+		case store.Created:
+			sum.New++
+		case store.Updated:
+			sum.Updated++
+		case store.Unchanged:
+			sum.Unchanged++
+		}
+	}
+	return nil
+}
+
+// collectFiles expands the paths given into the files to import, in order:
+// folders are walked recursively, hidden files and folders skipped.
+func collectFiles(paths []string) ([]string, []problem) {
+	var (
+		files    []string
+		problems []problem
+	)
+	seen := map[string]bool{}
+	add := func(p string) {
+		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
+			seen[abs] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			problems = append(problems, problem{root, describeFSError(err)})
+			continue
+		}
+		if !info.IsDir() {
+			add(root)
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				problems = append(problems, problem{p, describeFSError(err)})
+				return nil
+			}
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				add(p)
+			}
+			return nil
+		})
+		if err != nil {
+			problems = append(problems, problem{root, describeFSError(err)})
+		}
+	}
+	return files, problems
+}
+
+func readDump(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, readingroom.Errorf(readingroom.EINVALID, "%s", describeFSError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxDumpSize+1))
+	if err != nil {
+		return nil, readingroom.Errorf(readingroom.EINVALID, "%s", describeFSError(err))
+	}
+	if len(data) > MaxDumpSize {
+		return nil, readingroom.Errorf(readingroom.EINVALID, "the file is larger than %d MiB, too large for an article dump", MaxDumpSize>>20)
+	}
+	return data, nil
+}
+
+// describeFSError says in words what went wrong reading a path.
+func describeFSError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

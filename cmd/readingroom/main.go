@@ -1,0 +1,109 @@
+// Command readingroom runs the reading room: "serve" starts the web server,
+// "import" loads article dumps into the database.
+//
+// Build and run with the FTS5 build tag:
+//
+//	go run -tags sqlite_fts5 ./cmd/readingroom serve
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	var exit exitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.code)
+	}
+	fmt.Fprintln(os.Stderr, "readingroom:", err)
+	os.Exit(1)
+}
+
+// exitError ends the program with a status and nothing more to say: the
+// command has already reported to the user.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+const usage = `Reading Room: a quiet place to read a library of articles.
+
+Usage:
+  readingroom serve  [--addr 127.0.0.1:8080] [--db readingroom.db] [--no-default-library] [--base-url URL]
+  readingroom import [--db readingroom.db] PATH...
+
+Commands:
+  serve    run the reading room in the browser (the default command)
+  import   load article dumps (files or folders, read recursively)
+
+Environment:
+  READINGROOM_DB                  database file (default readingroom.db)
+  READINGROOM_ADDR                address to listen on (default 127.0.0.1:8080)
+  READINGROOM_BASE_URL            public URL, for absolute links behind a proxy
+  READINGROOM_NO_DEFAULT_LIBRARY  set to 1 to start an empty room empty
+  READINGROOM_LOG_LEVEL           debug, info (default), warn or error
+
+Run "readingroom COMMAND -h" for a command's flags.
+`
+
+// run is the whole program, with its environment passed in so that tests
+// can run it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "readingroom: unknown command %q\n\n%s", cmd, usage)
+	return exitError{2}
+}
+
+// dbFlag adds the --db flag shared by the commands.
+func dbFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	def := getenv("READINGROOM_DB")
+	if def == "" {
+		def = "readingroom.db"
+	}
+	return fs.String("db", def, "SQLite database file (env READINGROOM_DB)")
+}
+
+// parseFlags parses a command's flags, turning -h and errors into exit
+// statuses after the flag package has printed its message.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitError{0}
+		}
+		return exitError{2}
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, getenv func(string) string) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(getenv("READINGROOM_LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

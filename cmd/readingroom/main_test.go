@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/web"
+)
+
+const seeds = "../../../shared/seeds"
+
+func noenv(string) string { return "" }
+
+// runCmd runs the program and returns its output and exit status.
+func runCmd(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, noenv, &out, &errOut)
+	code := 0
+	var exit exitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.code
+	case err != nil:
+		t.Fatalf("run %v: %v\nstderr: %s", args, err, errOut.String())
+	}
+	return out.String() + errOut.String(), code
+}
+
+func openDB(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func titles(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	list, _, err := db.ListArticles(context.Background(), 100, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range list {
+		out = append(out, a.Title)
+	}
+	return out
+}
+
+// TestImportSeeds is the acceptance test: ../shared/seeds gives exactly
+// four clean articles, and importing it again changes nothing.
+func TestImportSeeds(t *testing.T) {
+	if _, err := os.Stat(seeds); err != nil {
+		t.Skip("no seed dumps at " + seeds)
+	}
+	dbPath := filepath.Join(t.TempDir(), "room.db")
+	out, code := runCmd(t, "import", "--db", dbPath, seeds)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if !strings.Contains(out, "Read 3 files: 4 new, 0 updated, 0 unchanged, 1 duplicate skipped, 0 files rejected.") {
+		t.Errorf("summary:\n%s", out)
+	}
+	db := openDB(t, dbPath)
+	want := []string{
+		"Losing Momentum: how Jeremy Corbyn’s support group ran out of steam",
+		"Spies like us",
+		// Undated articles come last, by title.
+		"More on Ralph Miliband: A KGB Connection?",
+		"William Boyd on Kim Philby: how did a privileged young Englishman become a national traitor?",
+	}
+	if got := titles(t, db); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("library:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	ctx := context.Background()
+	m, err := db.Article(ctx, "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sections []string
+	for _, b := range m.Blocks {
+		if b.Kind == readingroom.KindHeading {
+			sections = append(sections, b.Text)
+		}
+		if strings.Contains(b.Text, "Show Hide image") || strings.Contains(b.Text, "first appeared") || strings.Contains(b.Text, "GETTY IMAGES") {
+			t.Errorf("block %q", b.Text)
+		}
+	}
+	if got := strings.Join(sections, ", "); got != "The Bus, The Conference, The HQ, The Fallout" {
+		t.Errorf("sections %q", got)
+	}
+	if got := m.Published.Format(time.DateOnly); got != "2017-03-23" {
+		t.Errorf("published %s", got)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+
+	before := snapshot(t, db)
+	out, code = runCmd(t, "import", "--db", dbPath, seeds)
+	if code != 0 || !strings.Contains(out, "0 new, 0 updated, 4 unchanged, 1 duplicate skipped, 0 files rejected") {
+		t.Errorf("re-import exit %d:\n%s", code, out)
+	}
+	if after := snapshot(t, db); after != before {
+		t.Error("re-importing the same files changed the stored articles")
+	}
+}
+
+// snapshot renders every stored article, ids included.
+func snapshot(t *testing.T, db *store.DB) string {
+	t.Helper()
+	list, _, err := db.ListArticles(context.Background(), 1000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	for _, s := range list {
+		a, err := db.Article(context.Background(), s.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.WriteString(a.Slug + "\n")
+		for _, b := range a.Blocks {
+			sb.WriteString(b.ID + " " + string(b.Kind) + " " + b.Text + "\n")
+		}
+	}
+	return sb.String()
+}
+
+func TestImportReportsRejectedFiles(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "room.db")
+	out, code := runCmd(t, "import", "--db", dbPath, "../../testdata/dumps", "../../testdata/rejected", filepath.Join(dir, "missing.txt"))
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"Read 16 files: 5 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
+		"rejected ../../testdata/rejected/image.png: the file is a PNG image, not a text dump",
+		"rejected ../../testdata/rejected/empty.txt: the file is empty",
+		"missing.txt: no such file or folder",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// Everything readable was imported all the same.
+	if got := len(titles(t, openDB(t, dbPath))); got != 5 {
+		t.Errorf("%d articles, want 5", got)
+	}
+}
+
+// An edited file updates its article in place.
+func TestImportUpdatesInPlace(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "room.db")
+	file := filepath.Join(dir, "a.txt")
+	write := func(s string) {
+		if err := os.WriteFile(file, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("A title\n\nStandfirst.\n\nFirst paragraph.\n\nSecond paragraph.\n")
+	runCmd(t, "import", "--db", dbPath, file)
+	db := openDB(t, dbPath)
+	before, err := db.Article(context.Background(), "a-title")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("A title\n\nStandfirst.\n\nFirst paragraph.\n\nA new paragraph.\n\nSecond paragraph.\n")
+	out, code := runCmd(t, "import", "--db", dbPath, file)
+	if code != 0 || !strings.Contains(out, "0 new, 1 updated") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	after, err := db.Article(context.Background(), "a-title")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(t, db); len(got) != 1 {
+		t.Fatalf("%d articles after re-import, want 1", len(got))
+	}
+	if len(after.Blocks) != 3 || after.Blocks[0].ID != before.Blocks[0].ID || after.Blocks[2].ID != before.Blocks[1].ID {
+		t.Errorf("ids before %v after %v", before.Blocks, after.Blocks)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	out, code := runCmd(t, "nonsense")
+	if code != 2 || !strings.Contains(out, "unknown command") || !strings.Contains(out, "readingroom import") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if out, code := runCmd(t, "import"); code != 2 || !strings.Contains(out, "Usage: readingroom import") {
+		t.Errorf("import without paths: exit %d:\n%s", code, out)
+	}
+	if out, code := runCmd(t, "help"); code != 0 || !strings.Contains(out, "READINGROOM_DB") {
+		t.Errorf("help: exit %d:\n%s", code, out)
+	}
+}
+
+func TestDefaultLibrary(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	if err := loadDefaultLibrary(ctx, db, log); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := library.ReadDir("library")
+	got := titles(t, db)
+	if len(got) != len(entries) || len(got) < 3 {
+		t.Fatalf("built-in library gave %d articles from %d files: %q", len(got), len(entries), got)
+	}
+	// Each built-in file is one clean article.
+	for _, e := range entries {
+		data, _ := library.ReadFile("library/" + e.Name())
+		arts, warnings, err := readingroom.ParseDump(e.Name(), data)
+		if err != nil || len(warnings) > 0 || len(arts) != 1 {
+			t.Errorf("%s: %d articles, %v, %v", e.Name(), len(arts), warnings, err)
+		}
+	}
+	// A room that has articles is left alone.
+	if err := db.DeleteArticle(ctx, "on-reading-slowly"); err != nil {
+		t.Fatal(err)
+	}
+	if err := loadDefaultLibrary(ctx, db, log); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(titles(t, db)); n != len(got)-1 {
+		t.Errorf("%d articles after a second start, want %d", n, len(got)-1)
+	}
+}
+
+// The server answers, and shuts down gracefully when its context ends.
+func TestServeAndShutdown(t *testing.T) {
+	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := loadDefaultLibrary(context.Background(), db, log); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Config{DB: db, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, newHTTPServer(h, log), ln, log) }()
+
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Welcome to the Reading Room") {
+		t.Errorf("status %d, body lacks the built-in library", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/web"
+)
+
+// library holds the articles a new, empty room starts with: short pieces
+// in the dump format that introduce the room.
+//
+//go:embed library/*.txt
+var library embed.FS
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := dbFlag(fs, getenv)
+	addr := fs.String("addr", envOr(getenv, "READINGROOM_ADDR", "127.0.0.1:8080"), "address to listen on (env READINGROOM_ADDR)")
+	baseURL := fs.String("base-url", getenv("READINGROOM_BASE_URL"), "public URL of the room, for absolute links (env READINGROOM_BASE_URL)")
+	noDefault := fs.Bool("no-default-library", getenv("READINGROOM_NO_DEFAULT_LIBRARY") == "1", "start an empty database empty, without the built-in articles")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: readingroom serve [flags]\n\nRuns the reading room in the browser.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "readingroom serve: unexpected argument %q (to import files, use readingroom import)\n", fs.Arg(0))
+		return exitError{2}
+	}
+	log := newLogger(stderr, getenv)
+
+	db, err := store.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !*noDefault {
+		if err := loadDefaultLibrary(ctx, db, log); err != nil {
+			return err
+		}
+	}
+
+	handler, err := web.New(web.Config{DB: db, Logger: log, BaseURL: *baseURL})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := newHTTPServer(handler, log)
+	fmt.Fprintf(stdout, "Reading Room is open at http://%s (database %s). Press Ctrl+C to stop.\n", displayAddr(ln.Addr()), *dbPath)
+	return serve(ctx, srv, ln, log)
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// displayAddr turns a listening address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if ok && tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return a.String()
+}
+
+// newHTTPServer sets the timeouts that keep slow or idle clients from
+// holding connections.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// serve runs srv on ln until ctx is done, then shuts down gracefully,
+// letting requests in flight finish.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadDefaultLibrary fills an empty database with the built-in articles.
+func loadDefaultLibrary(ctx context.Context, db *store.DB, log *slog.Logger) error {
+	articles, _, err := db.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if articles > 0 {
+		return nil
+	}
+	sub, err := fs.Sub(library, "library")
+	if err != nil {
+		return err
+	}
+	sum, err := newImporter(db).importFS(ctx, sub)
+	if err != nil {
+		return fmt.Errorf("load the built-in library: %w", err)
+	}
+	log.Info("the database was empty: loaded the built-in library", "articles", sum.New)
+	return nil
+}
