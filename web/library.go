@@ -40,8 +40,9 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 		Number: n,
 		Pages:  pages,
 	}
+	// "/?page=1" is "/" under another name.
+	p.Canonical = s.base + libraryPath(n)
 	if n > 1 {
-		p.Canonical = s.base + libraryPath(n)
 		p.PrevURL = libraryPath(n - 1)
 	}
 	if n < pages {
