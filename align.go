@@ -1,0 +1,306 @@
+package readingroom
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// PrevBlock is a block as stored before a re-import: its permanent id and
+// its last text.
+type PrevBlock struct {
+	ID   string
+	Kind BlockKind
+	Text string
+}
+
+// Tombstone is a paragraph whose text is gone from its article. Its link
+// keeps working: it shows the text as it was and points to Neighbour, the
+// id of the nearest paragraph that survived ("" when none did).
+type Tombstone struct {
+	ID        string
+	Kind      BlockKind
+	Text      string
+	Neighbour string
+}
+
+// Alignment is how a new version of an article's blocks continues the
+// stored one.
+type Alignment struct {
+	// IDs holds the id of each new block, in order: the id of the stored
+	// block it continues, or a fresh one.
+	IDs []string
+	// Aliases maps the id of a stored block whose text now lives inside
+	// another block (two paragraphs merged) to that block's id.
+	Aliases map[string]string
+	// Tombstones are the stored blocks whose text is gone.
+	Tombstones []Tombstone
+}
+
+// Similarity thresholds. A block continues a stored one when their words
+// overlap enough: minScore on the Dice coefficient, or the smaller one
+// almost wholly inside the larger (a sentence added, a paragraph split).
+const (
+	minScore         = 0.5
+	minContainWords  = 6   // words the smaller block needs for containment to count
+	containWeight    = 0.9 // containment counts a little below a near-identical text
+	minMergeContain  = 0.8 // share of a vanished block's words found in a block that absorbed it
+	minMergeWords    = 3
+	maxPairsExamined = 200_000 // beyond this, only blocks near the same place are compared
+)
+
+// Align matches blocks, the new version of an article, to prev, the stored
+// version, so that every paragraph keeps its id through re-imports:
+//
+//   - an unchanged block keeps its id wherever it moved;
+//   - an edited block (a word corrected, a sentence added) keeps the id of
+//     the stored block it is most like, nearest in place breaking ties;
+//   - of a split paragraph, the part most like it keeps its id; of merged
+//     paragraphs, the merged block keeps the best match's id and the others
+//     become aliases of it;
+//   - a stored block matched by nothing becomes a tombstone;
+//   - a new block gets ParagraphID(text, n), n bumped past every id in used
+//     (all the ids the article ever had) and in prev, so that no old id is
+//     ever given to other text.
+//
+// Every id in prev ends up in exactly one of IDs, Aliases and Tombstones.
+// Align does not modify its arguments.
+func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
+	match := make([]int, len(blocks)) // index in prev, or -1
+	for i := range match {
+		match[i] = -1
+	}
+	taken := make([]bool, len(prev))
+
+	// 1. Identical text, in order.
+	waiting := make(map[string][]int, len(prev))
+	for j, p := range prev {
+		n := Normalize(p.Text)
+		waiting[n] = append(waiting[n], j)
+	}
+	for i, b := range blocks {
+		n := Normalize(b.Text)
+		if q := waiting[n]; len(q) > 0 {
+			match[i], taken[q[0]] = q[0], true
+			waiting[n] = q[1:]
+		}
+	}
+
+	// 2. Similar text: the best-scoring pairs first.
+	newWords := make([]wordSet, len(blocks))
+	for i, b := range blocks {
+		if match[i] < 0 {
+			newWords[i] = words(b.Text)
+		}
+	}
+	oldWords := make([]wordSet, len(prev))
+	for j, p := range prev {
+		if !taken[j] {
+			oldWords[j] = words(p.Text)
+		}
+	}
+	var freeNew, freeOld []int
+	for i := range blocks {
+		if match[i] < 0 {
+			freeNew = append(freeNew, i)
+		}
+	}
+	for j := range prev {
+		if !taken[j] {
+			freeOld = append(freeOld, j)
+		}
+	}
+	window := len(prev) + len(blocks) // compare everything...
+	if len(freeNew)*len(freeOld) > maxPairsExamined {
+		window = maxPairsExamined / max(len(freeNew), 1) / 2 // ...unless that is too much
+	}
+	type pair struct {
+		i, j  int
+		score float64
+		dist  float64
+	}
+	var pairs []pair
+	for _, i := range freeNew {
+		pi := relPos(i, len(blocks))
+		for _, j := range freeOld {
+			if abs(int(pi*float64(len(prev)))-j) > window {
+				continue
+			}
+			if s := similarity(newWords[i], oldWords[j]); s >= minScore {
+				d := pi - relPos(j, len(prev))
+				pairs = append(pairs, pair{i, j, s, d * d})
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.i, b.i); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.j, b.j)
+	})
+	for _, p := range pairs {
+		if match[p.i] < 0 && !taken[p.j] {
+			match[p.i], taken[p.j] = p.j, true
+		}
+	}
+
+	// 3. Ids: kept, then fresh.
+	al := Alignment{IDs: make([]string, len(blocks)), Aliases: map[string]string{}}
+	reserved := make(map[string]bool, len(used)+len(prev))
+	for id := range used {
+		reserved[id] = true
+	}
+	for _, p := range prev {
+		reserved[p.ID] = true
+	}
+	for i, j := range match {
+		if j >= 0 {
+			al.IDs[i] = prev[j].ID
+		}
+	}
+	occurrence := map[string]int{}
+	for i, b := range blocks {
+		n := Normalize(b.Text)
+		k := occurrence[n]
+		occurrence[n]++
+		if match[i] >= 0 {
+			continue
+		}
+		id := ParagraphID(b.Text, k)
+		for reserved[id] {
+			k++
+			id = ParagraphID(b.Text, k)
+		}
+		reserved[id] = true
+		al.IDs[i] = id
+	}
+
+	// 4. What is left of prev was merged into a block, or deleted.
+	survivor := make(map[int]string, len(prev)) // index in prev -> id it lives on as
+	for i, j := range match {
+		if j >= 0 {
+			survivor[j] = al.IDs[i]
+		}
+	}
+	var gone []int
+	for j := range prev {
+		if taken[j] {
+			continue
+		}
+		if i := absorbedBy(words(prev[j].Text), blocks, newWords, match); i >= 0 {
+			al.Aliases[prev[j].ID] = al.IDs[i]
+			survivor[j] = al.IDs[i]
+			continue
+		}
+		gone = append(gone, j)
+	}
+	for _, j := range gone {
+		al.Tombstones = append(al.Tombstones, Tombstone{
+			ID:        prev[j].ID,
+			Kind:      prev[j].Kind,
+			Text:      prev[j].Text,
+			Neighbour: nearest(j, len(prev), survivor),
+		})
+	}
+	return al
+}
+
+// absorbedBy returns the index of the block that holds most of a vanished
+// block's words (a merge), or -1.
+func absorbedBy(w wordSet, blocks []Block, newWords []wordSet, match []int) int {
+	if w.n < minMergeWords {
+		return -1
+	}
+	best, bestShare := -1, 0.0
+	for i := range blocks {
+		nw := newWords[i]
+		if nw.n == 0 {
+			nw = words(blocks[i].Text)
+			newWords[i] = nw
+		}
+		if share := float64(w.common(nw)) / float64(w.n); share >= minMergeContain && share > bestShare {
+			best, bestShare = i, share
+		}
+	}
+	return best
+}
+
+// nearest finds the id of the closest stored block before j that survives,
+// or else after it.
+func nearest(j, n int, survivor map[int]string) string {
+	for k := j - 1; k >= 0; k-- {
+		if id, ok := survivor[k]; ok {
+			return id
+		}
+	}
+	for k := j + 1; k < n; k++ {
+		if id, ok := survivor[k]; ok {
+			return id
+		}
+	}
+	return ""
+}
+
+func relPos(i, n int) float64 {
+	if n <= 1 {
+		return 0
+	}
+	return float64(i) / float64(n-1)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// wordSet is a multiset of a text's words, for similarity.
+type wordSet struct {
+	counts map[string]int
+	n      int
+}
+
+func words(text string) wordSet {
+	ws := wordSet{counts: map[string]int{}}
+	for _, w := range strings.FieldsFunc(Normalize(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		ws.counts[w]++
+		ws.n++
+	}
+	return ws
+}
+
+func (a wordSet) common(b wordSet) int {
+	if len(b.counts) < len(a.counts) {
+		a, b = b, a
+	}
+	c := 0
+	for w, n := range a.counts {
+		c += min(n, b.counts[w])
+	}
+	return c
+}
+
+// similarity scores two texts from 0 to 1: the Dice coefficient of their
+// words, or, when the smaller is long enough, how much of it the larger
+// contains (slightly discounted).
+func similarity(a, b wordSet) float64 {
+	if a.n == 0 || b.n == 0 {
+		return 0
+	}
+	c := float64(a.common(b))
+	s := 2 * c / float64(a.n+b.n)
+	if small := min(a.n, b.n); small >= minContainWords {
+		s = max(s, containWeight*c/float64(small))
+	}
+	return s
+}
