@@ -1,6 +1,7 @@
-// Package static holds the stylesheet, icon and scripts the pages use,
-// embedded in the binary and served under content-hashed names so browsers
-// can cache them forever and still see every change at once.
+// Package static holds the stylesheet, icon, script and link-preview card
+// image the pages use, embedded in the binary and served under
+// content-hashed names so browsers can cache them forever and still see
+// every change at once.
 package static
 
 import (
@@ -17,8 +18,17 @@ import (
 	"time"
 )
 
-//go:embed app.css favicon.svg
+// card.png is the site's 1200x630 link-preview image, a screenshot of
+// card/card.html (which says how to regenerate it).
+//
+//go:embed app.css app.js favicon.svg card.png
 var files embed.FS
+
+// The size of card.png, for the og:image:width and height tags.
+const (
+	CardWidth  = 1200
+	CardHeight = 630
+)
 
 // Prefix is the URL path under which Handler expects to be mounted.
 const Prefix = "/static/"
@@ -79,6 +89,8 @@ func contentType(ext string) string {
 		return "text/javascript; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
+	case ".png":
+		return "image/png"
 	}
 	if t := mime.TypeByExtension(ext); t != "" {
 		return t

@@ -1,6 +1,7 @@
 package static
 
 import (
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +16,7 @@ func TestPathIsHashed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"app.css", "favicon.svg"} {
+	for _, name := range []string{"app.css", "app.js", "favicon.svg", "card.png"} {
 		p := a.Path(name)
 		base, ext, _ := strings.Cut(name, ".")
 		want := regexp.MustCompile(`^/static/` + base + `\.[0-9a-f]{8}\.` + ext + `$`)
@@ -58,6 +59,8 @@ func TestHandler(t *testing.T) {
 	}{
 		{a.Path("app.css"), 200, "text/css; charset=utf-8", "/*"},
 		{a.Path("favicon.svg"), 200, "image/svg+xml", "<svg"},
+		{a.Path("app.js"), 200, "text/javascript; charset=utf-8", "// Reading Room"},
+		{a.Path("card.png"), 200, "image/png", "\x89PNG"},
 		{"/static/app.css", 404, "", ""},
 		{"/static/app.00000000.css", 404, "", ""},
 		{"/static/", 404, "", ""},
@@ -99,5 +102,22 @@ func TestHandler(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: status %d, want 405", res.StatusCode)
+	}
+}
+
+// The card is what link previews show: the size Open Graph consumers
+// expect, 1200x630.
+func TestCardSize(t *testing.T) {
+	f, err := files.Open("card.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != CardWidth || cfg.Height != CardHeight || CardWidth != 1200 || CardHeight != 630 {
+		t.Errorf("card.png is %dx%d, CardWidth x CardHeight %dx%d, want 1200x630", cfg.Width, cfg.Height, CardWidth, CardHeight)
 	}
 }

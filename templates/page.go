@@ -21,7 +21,26 @@ type Page struct {
 	Description string
 	CSSPath     string // hashed URL of the stylesheet
 	IconPath    string // hashed URL of the favicon
+	ScriptPath  string // hashed URL of the script, loaded with defer; empty for none
 	Canonical   string // URL of the canonical page, if it differs or matters
+	// Preview is what a shared link to the page shows; nil for no preview
+	// tags.
+	Preview *Preview
+}
+
+// Preview is the Open Graph and Twitter card description of a page, which
+// chat apps and social sites show when a link to it is shared. Every URL in
+// it is absolute: the preview is read by a server elsewhere.
+type Preview struct {
+	Title       string
+	Description string
+	URL         string // the shared page's own URL
+	Type        string // og:type, such as "article"
+	Published   string // YYYY-MM-DD; empty when unknown
+	Image       string // the card image
+	ImageAlt    string
+	ImageWidth  int
+	ImageHeight int
 }
 
 // FullTitle is the text of the <title> element.
@@ -116,6 +135,41 @@ type ArticlePage struct {
 	Books    []readingroom.Book
 	Blocks   []Block // the body, without Lead
 	Colophon string
+	// URL is the article's absolute URL and Slug its slug; the script
+	// builds shareable links from them.
+	URL string
+	// Removed is the block a permalink named that is no longer in the
+	// article, shown in a notice at the top; nil otherwise.
+	Removed *Removed
+}
+
+// Removed is a block gone from its article, as it last read.
+type Removed struct {
+	Kind readingroom.BlockKind
+	Text string
+	// NeighbourURL is the permalink of the nearest block that remains;
+	// empty when none does.
+	NeighbourURL string
+}
+
+// Notice is the sentence that opens the removed-block notice.
+func (r Removed) Notice() string {
+	return "This " + kindNoun(r.Kind) + " has been removed from the article."
+}
+
+// kindNoun names a kind of block in a sentence.
+func kindNoun(k readingroom.BlockKind) string {
+	switch k {
+	case readingroom.KindHeading:
+		return "section heading"
+	case readingroom.KindCaption:
+		return "caption"
+	case readingroom.KindAuthorNote:
+		return "note"
+	case readingroom.KindCorrection:
+		return "correction"
+	}
+	return "paragraph"
 }
 
 // Block is one addressable block of an article body.
@@ -127,11 +181,24 @@ type Block struct {
 	Credit    string // a caption's photo credit
 	Permalink string // the block's own URL, ending in its fragment
 	Marked    bool   // the block the page's URL points at
+	// Aliases are retired ids that now live on in this block (paragraphs
+	// merged into it); each is an in-page anchor too.
+	Aliases []string
 }
 
 // Anchor is the value of the block's id attribute, the target of its
 // permalink's fragment.
 func (b Block) Anchor() string { return "p-" + b.ID }
+
+// AliasAnchors are the id attributes that keep the block's retired ids
+// working as fragments.
+func (b Block) AliasAnchors() []string {
+	anchors := make([]string, len(b.Aliases))
+	for i, a := range b.Aliases {
+		anchors[i] = "p-" + a
+	}
+	return anchors
+}
 
 // LinkLabel is the accessible name of the block's permalink.
 func (b Block) LinkLabel() string {

@@ -388,3 +388,123 @@ func TestErrorPage(t *testing.T) {
 		t.Error("status not shown")
 	}
 }
+
+func TestPreviewTags(t *testing.T) {
+	p := page
+	p.ScriptPath = "/static/app.12345678.js"
+	p.Preview = &Preview{
+		Title:       "The title",
+		Description: "What it says",
+		URL:         "https://r.example/a/s/p/paraone2",
+		Type:        "article",
+		Published:   "2017-03-23",
+		Image:       "https://r.example/static/card.12345678.png",
+		ImageAlt:    "The card",
+		ImageWidth:  1200,
+		ImageHeight: 630,
+	}
+	_, doc := render(t, Error(ErrorPage{Page: p, Status: 404, Heading: "Gone"}))
+	got := map[string]string{}
+	for _, m := range find(doc, byTag("meta")) {
+		key := attr(m, "property") + attr(m, "name")
+		if _, dup := got[key]; dup {
+			t.Errorf("meta %s twice", key)
+		}
+		got[key] = attr(m, "content")
+	}
+	for k, want := range map[string]string{
+		"og:site_name":           "Reading Room",
+		"og:type":                "article",
+		"og:title":               "The title",
+		"og:description":         "What it says",
+		"og:url":                 "https://r.example/a/s/p/paraone2",
+		"og:image":               "https://r.example/static/card.12345678.png",
+		"og:image:width":         "1200",
+		"og:image:height":        "630",
+		"og:image:alt":           "The card",
+		"article:published_time": "2017-03-23",
+		"twitter:card":           "summary_large_image",
+		"twitter:title":          "The title",
+		"twitter:description":    "What it says",
+		"twitter:image":          "https://r.example/static/card.12345678.png",
+		"twitter:image:alt":      "The card",
+	} {
+		if got[k] != want {
+			t.Errorf("meta %s = %q, want %q", k, got[k], want)
+		}
+	}
+	scripts := find(doc, byTag("script"))
+	if len(scripts) != 1 || attr(scripts[0], "src") != p.ScriptPath || !hasAttr(scripts[0], "defer") || text(scripts[0]) != "" {
+		t.Errorf("want one deferred external script %s, got %d scripts", p.ScriptPath, len(scripts))
+	}
+
+	// Without a preview or a date there are no such tags.
+	p.Preview.Published = ""
+	out, _ := render(t, Error(ErrorPage{Page: p, Status: 404}))
+	if strings.Contains(out, "article:published_time") {
+		t.Error("unknown date rendered as article:published_time")
+	}
+	out, _ = render(t, Error(ErrorPage{Page: page, Status: 404}))
+	if strings.Contains(out, "og:") || strings.Contains(out, "twitter:") || strings.Contains(out, "<script") {
+		t.Error("page without a preview or script has preview tags or a script")
+	}
+}
+
+func TestArticleAliasAnchors(t *testing.T) {
+	p := articlePage()
+	p.Lead.Aliases = []string{"leadold1"}
+	for i := range p.Blocks {
+		p.Blocks[i].Aliases = []string{"old" + p.Blocks[i].ID[:5], "xx" + p.Blocks[i].ID[:6]}
+	}
+	_, doc := render(t, Article(p))
+	for _, b := range append([]Block{*p.Lead}, p.Blocks...) {
+		block := one(t, doc, "block "+b.ID, byID("p-"+b.ID))
+		for _, a := range b.Aliases {
+			span := one(t, doc, "alias "+a, byID("p-"+a))
+			inside := false
+			for n := span.Parent; n != nil; n = n.Parent {
+				inside = inside || n == block
+			}
+			if !inside || span.Data != "span" || text(span) != "" {
+				t.Errorf("alias %s of %s: <%s> %q inside the block: %v", a, b.ID, span.Data, text(span), inside)
+			}
+		}
+	}
+}
+
+func TestArticleRemovedNotice(t *testing.T) {
+	p := articlePage()
+	p.Blocks[2].Marked = false
+	p.Removed = &Removed{Kind: readingroom.KindParagraph, Text: "What it <b>said</b>", NeighbourURL: "/a/s/p/paraone2#p-paraone2"}
+	_, doc := render(t, Article(p))
+	notice := one(t, doc, "notice", byClass("removed"))
+	if got := text(one(t, notice, "notice text", byClass("removed-notice"))); got != "This paragraph has been removed from the article. Here is what it said:" {
+		t.Errorf("notice = %q", got)
+	}
+	if got := strings.TrimSpace(text(one(t, notice, "blockquote", byTag("blockquote")))); got != "What it <b>said</b>" {
+		t.Errorf("old text = %q", got)
+	}
+	if got := attr(one(t, notice, "neighbour link", byTag("a")), "href"); got != p.Removed.NeighbourURL {
+		t.Errorf("neighbour link = %q", got)
+	}
+	// The notice comes before the article's own heading.
+	h1 := one(t, doc, "h1", byTag("h1"))
+	for n := range doc.Descendants() {
+		if n == h1 {
+			t.Fatal("h1 comes before the removed notice")
+		}
+		if n == notice {
+			break
+		}
+	}
+
+	p.Removed = &Removed{Kind: readingroom.KindHeading, Text: "Gone"}
+	_, doc = render(t, Article(p))
+	notice = one(t, doc, "notice", byClass("removed"))
+	if len(find(notice, byTag("a"))) != 0 {
+		t.Error("notice links to a neighbour it does not have")
+	}
+	if got := text(one(t, notice, "notice text", byClass("removed-notice"))); !strings.HasPrefix(got, "This section heading has been removed") {
+		t.Errorf("heading notice = %q", got)
+	}
+}
