@@ -48,6 +48,8 @@ const (
 	minMergeContain  = 0.8 // share of a vanished block's words found in a block that absorbed it
 	minMergeWords    = 3
 	maxPairsExamined = 200_000 // beyond this, only blocks near the same place are compared
+	openingBonus     = 0.01    // for a block that starts with the same words as the stored one
+	openingWords     = 3
 )
 
 // Align matches blocks, the new version of an article, to prev, the stored
@@ -73,14 +75,22 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 	}
 	taken := make([]bool, len(prev))
 
+	// Normalising is the costliest step: do it once per text.
+	normPrev := make([]string, len(prev))
+	for j, p := range prev {
+		normPrev[j] = Normalize(p.Text)
+	}
+	normNew := make([]string, len(blocks))
+	for i, b := range blocks {
+		normNew[i] = Normalize(b.Text)
+	}
+
 	// 1. Identical text, in order.
 	waiting := make(map[string][]int, len(prev))
-	for j, p := range prev {
-		n := Normalize(p.Text)
+	for j, n := range normPrev {
 		waiting[n] = append(waiting[n], j)
 	}
-	for i, b := range blocks {
-		n := Normalize(b.Text)
+	for i, n := range normNew {
 		if q := waiting[n]; len(q) > 0 {
 			match[i], taken[q[0]] = q[0], true
 			waiting[n] = q[1:]
@@ -89,15 +99,15 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 
 	// 2. Similar text: the best-scoring pairs first.
 	newWords := make([]wordSet, len(blocks))
-	for i, b := range blocks {
+	for i := range blocks {
 		if match[i] < 0 {
-			newWords[i] = words(b.Text)
+			newWords[i] = words(normNew[i])
 		}
 	}
 	oldWords := make([]wordSet, len(prev))
-	for j, p := range prev {
+	for j := range prev {
 		if !taken[j] {
-			oldWords[j] = words(p.Text)
+			oldWords[j] = words(normPrev[j])
 		}
 	}
 	var freeNew, freeOld []int
@@ -128,6 +138,11 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 				continue
 			}
 			if s := similarity(newWords[i], oldWords[j]); s >= minScore {
+				// Of two equally good matches (the halves of a split), the
+				// one that opens as the stored block did carries it on.
+				if sameStart(normNew[i], normPrev[j]) {
+					s += openingBonus
+				}
 				d := pi - relPos(j, len(prev))
 				pairs = append(pairs, pair{i, j, s, d * d})
 			}
@@ -167,7 +182,7 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 	}
 	occurrence := map[string]int{}
 	for i, b := range blocks {
-		n := Normalize(b.Text)
+		n := normNew[i]
 		k := occurrence[n]
 		occurrence[n]++
 		if match[i] >= 0 {
@@ -189,12 +204,23 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 			survivor[j] = al.IDs[i]
 		}
 	}
+	// Word counts of the stored blocks that carried on, to measure growth.
+	prevWords := make([]int, len(prev))
+	for i, j := range match {
+		if j >= 0 {
+			if newWords[i].n > 0 {
+				prevWords[j] = words(normPrev[j]).n
+			} else {
+				prevWords[j] = -1 // identical text: no growth
+			}
+		}
+	}
 	var gone []int
 	for j := range prev {
 		if taken[j] {
 			continue
 		}
-		if i := absorbedBy(words(prev[j].Text), blocks, newWords, match); i >= 0 {
+		if i := absorbedBy(oldWords[j], prevWords, normNew, newWords, match); i >= 0 {
 			al.Aliases[prev[j].ID] = al.IDs[i]
 			survivor[j] = al.IDs[i]
 			continue
@@ -212,22 +238,34 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 	return al
 }
 
-// absorbedBy returns the index of the block that holds most of a vanished
-// block's words (a merge), or -1.
-func absorbedBy(w wordSet, blocks []Block, newWords []wordSet, match []int) int {
+// absorbedBy returns the index of the block that took in a vanished
+// block (a merge), or -1: a block holding most of its words that has grown
+// by about its size over the stored block it continues. Growth tells a
+// merge from a mere likeness between two paragraphs.
+func absorbedBy(w wordSet, prevWords []int, normNew []string, newWords []wordSet, match []int) int {
 	if w.n < minMergeWords {
 		return -1
 	}
 	best, bestShare := -1, 0.0
-	for i := range blocks {
+	for i := range normNew {
+		if j := match[i]; j >= 0 {
+			if prevWords[j] < 0 {
+				continue // unchanged text took nothing in
+			}
+		}
 		nw := newWords[i]
 		if nw.n == 0 {
-			nw = words(blocks[i].Text)
+			nw = words(normNew[i])
 			newWords[i] = nw
 		}
-		if share := float64(w.common(nw)) / float64(w.n); share >= minMergeContain && share > bestShare {
-			best, bestShare = i, share
+		share := float64(w.common(nw)) / float64(w.n)
+		if share < minMergeContain || share <= bestShare {
+			continue
 		}
+		if j := match[i]; j >= 0 && float64(nw.n-prevWords[j]) < minMergeContain*float64(w.n) {
+			continue
+		}
+		best, bestShare = i, share
 	}
 	return best
 }
@@ -268,9 +306,10 @@ type wordSet struct {
 	n      int
 }
 
-func words(text string) wordSet {
+// words counts the words of a normalised text.
+func words(norm string) wordSet {
 	ws := wordSet{counts: map[string]int{}}
-	for _, w := range strings.FieldsFunc(Normalize(text), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(norm, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
 		ws.counts[w]++
@@ -303,4 +342,14 @@ func similarity(a, b wordSet) float64 {
 		s = max(s, containWeight*c/float64(small))
 	}
 	return s
+}
+
+// sameStart reports whether two normalised texts open with the same few
+// words.
+func sameStart(a, b string) bool {
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) < openingWords || len(wb) < openingWords {
+		return false
+	}
+	return slices.Equal(wa[:openingWords], wb[:openingWords])
 }

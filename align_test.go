@@ -235,3 +235,20 @@ func BenchmarkAlign(b *testing.B) {
 		Align(prev, blocks, nil)
 	}
 }
+
+// A fresh id skips any id taken before (a hash clash, or a paragraph since
+// deleted), and a matched block keeps its stored id.
+func TestAlignSkipsUsedIDs(t *testing.T) {
+	blocks := blocksOf("Hello.", "Hello.", "Other.")
+	used := map[string]bool{ParagraphID("Hello.", 0): true}
+	al := Align(nil, blocks, used)
+	want := []string{ParagraphID("Hello.", 1), ParagraphID("Hello.", 2), ParagraphID("Other.", 0)}
+	if !slices.Equal(al.IDs, want) {
+		t.Errorf("ids %q, want %q", al.IDs, want)
+	}
+	prev := []PrevBlock{{ID: "keptkept", Kind: KindParagraph, Text: "Old."}}
+	al = Align(prev, blocksOf("New.", "old."), map[string]bool{"keptkept": true})
+	if want := []string{ParagraphID("New.", 0), "keptkept"}; !slices.Equal(al.IDs, want) {
+		t.Errorf("ids %q, want %q", al.IDs, want)
+	}
+}

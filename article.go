@@ -43,6 +43,9 @@ type Block struct {
 	Number string
 	// Credit is a caption's photo credit, if any.
 	Credit string
+	// Aliases are retired ids that now lead to this block (paragraphs
+	// merged into it). The store fills them in; the parser never does.
+	Aliases []string
 }
 
 // Book is the bibliographic detail a review carries for each book reviewed.

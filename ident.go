@@ -47,21 +47,56 @@ func ValidParagraphID(s string) bool {
 	return true
 }
 
-// typographic maps characters that vary between copies of the same text
-// (curly quotes, dashes, odd spaces) to one plain form for comparison.
-var typographic = strings.NewReplacer(
-	"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'",
-	"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`,
-	"\u2013", "-", "\u2014", "-", "\u2012", "-", "\u2015", "-", "\u2212", "-",
-	"\u2026", "...",
-)
-
 // Normalize returns the form of s used to decide whether two texts are the
 // same: case folded, typographic quotes and dashes made plain, white space
-// collapsed. It is for comparison only, never for display.
+// collapsed. It is for comparison only, never for display. It runs on every
+// paragraph of every re-import, so it makes one pass over s.
 func Normalize(s string) string {
-	s = typographic.Replace(CleanSpace(s))
-	return strings.ToLower(s)
+	var sb strings.Builder
+	sb.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+			if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f' || r < 0x20 || r == 0x7f {
+				space = sb.Len() > 0
+				continue
+			}
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007' || unicode.IsControl(r):
+			space = sb.Len() > 0
+			continue
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			continue
+		default:
+			if plain, ok := plainPunct[r]; ok {
+				if space {
+					sb.WriteByte(' ')
+					space = false
+				}
+				sb.WriteString(plain)
+				continue
+			}
+			r = unicode.ToLower(r)
+		}
+		if space {
+			sb.WriteByte(' ')
+			space = false
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// plainPunct maps characters that vary between copies of the same text
+// (curly quotes, dashes) to one plain form for comparison.
+var plainPunct = map[rune]string{
+	'\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u2032': "'",
+	'\u201c': `"`, '\u201d': `"`, '\u201e': `"`, '\u201f': `"`, '\u2033': `"`,
+	'\u2013': "-", '\u2014': "-", '\u2012': "-", '\u2015': "-", '\u2212': "-",
+	'\u2026': "...",
 }
 
 // CleanSpace trims s and collapses every run of white space (including

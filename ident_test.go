@@ -3,6 +3,7 @@ package readingroom
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSlugify(t *testing.T) {
@@ -59,4 +60,26 @@ func TestReadingMinutes(t *testing.T) {
 			t.Errorf("ReadingMinutes(%d) = %d, want %d", tt.words, got, tt.want)
 		}
 	}
+}
+
+// Normalize in one pass agrees with the plain definition: clean the space,
+// make the punctuation plain, fold the case.
+func FuzzNormalize(f *testing.F) {
+	f.Add("  Corbyn’s  “Bus”\u00a0— late ")
+	f.Add("ÀÉÎ\u200bx\u00ady\tz\r\n")
+	plain := strings.NewReplacer(
+		"\u2018", "'", "\u2019", "'", "\u201a", "'", "\u201b", "'", "\u2032", "'",
+		"\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2033", `"`,
+		"\u2013", "-", "\u2014", "-", "\u2012", "-", "\u2015", "-", "\u2212", "-",
+		"\u2026", "...",
+	)
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		want := strings.ToLower(plain.Replace(CleanSpace(s)))
+		if got := Normalize(s); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package readingroom
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -192,7 +193,7 @@ func TestParseMagazine(t *testing.T) {
 	if a.ImageCredit != "Ada Lovelace Picture Library" {
 		t.Errorf("image credit %q", a.ImageCredit)
 	}
-	if want := (Block{Kind: KindCaption, Text: "Comrade Books: a reader in the old reading room, 1931.", Credit: "Archive Press"}); a.Blocks[0] != want {
+	if want := (Block{Kind: KindCaption, Text: "Comrade Books: a reader in the old reading room, 1931.", Credit: "Archive Press"}); !reflect.DeepEqual(a.Blocks[0], want) {
 		t.Errorf("first block %+v, want %+v", a.Blocks[0], want)
 	}
 	if n := len(blockTexts(a, KindCaption)); n != 1 {

@@ -152,7 +152,7 @@ func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, sour
 	if err := insertBooks(ctx, tx, id, a.Books); err != nil {
 		return "", nil, err
 	}
-	ids, err := saveBlocks(ctx, tx, id, nil, a.Blocks)
+	ids, err := saveBlocks(ctx, tx, id, nil, a.Blocks, now)
 	return slug, ids, err
 }
 
@@ -180,7 +180,7 @@ func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Art
 	if err != nil {
 		return nil, err
 	}
-	return saveBlocks(ctx, tx, id, stored, a.Blocks)
+	return saveBlocks(ctx, tx, id, stored, a.Blocks, now)
 }
 
 // uniqueSlug returns base, or base-2, base-3, ... whichever is free first.
@@ -377,6 +377,9 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 	a.Blocks = make([]readingroom.Block, len(blocks))
 	for i, b := range blocks {
 		a.Blocks[i] = b.block()
+	}
+	if err := loadAliases(ctx, tx, id, a.Blocks); err != nil {
+		return nil, err
 	}
 	return &a, nil
 }

@@ -67,35 +67,56 @@ func usedPIDs(ctx context.Context, tx *sql.Tx, articleID int64) (map[string]bool
 }
 
 // saveBlocks makes the article's stored blocks (stored, in order; none for
-// a new article) into blocks and returns the pid of each block. Rows that
-// carry on into the new version are updated in place, so the FTS triggers
-// see an update; the rest are deleted and the new ones inserted.
-func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, blocks []readingroom.Block) ([]string, error) {
+// a new article) into blocks and returns the pid of each block, as
+// readingroom.Align decides them. Rows that carry on into the new version
+// are updated in place, so the FTS triggers see an update; the rest are
+// deleted, leaving an alias or a tombstone behind, and the new ones are
+// inserted.
+func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, blocks []readingroom.Block, now string) ([]string, error) {
 	used, err := usedPIDs(ctx, tx, articleID)
 	if err != nil {
 		return nil, err
 	}
-	match := alignBlocks(stored, blocks)
-	pids := assignPIDs(stored, blocks, match, used)
-
-	kept := make([]bool, len(stored))
-	for _, j := range match {
-		if j >= 0 {
-			kept[j] = true
-		}
-	}
-	// Deletions first: a later issue turns these into tombstones.
+	prev := make([]readingroom.PrevBlock, len(stored))
+	byPID := make(map[string]storedBlock, len(stored))
 	for j, s := range stored {
-		if kept[j] {
+		prev[j] = readingroom.PrevBlock{ID: s.pid, Kind: s.kind, Text: s.text}
+		byPID[s.pid] = s
+	}
+	al := readingroom.Align(prev, blocks, used)
+
+	kept := make(map[string]bool, len(al.IDs))
+	for _, pid := range al.IDs {
+		kept[pid] = true
+	}
+	for _, s := range stored {
+		if kept[s.pid] {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM paragraphs WHERE id = ?`, s.id); err != nil {
 			return nil, fmt.Errorf("delete block: %w", err)
 		}
 	}
+	for old, target := range al.Aliases {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO paragraph_aliases (article_id, pid, target, created_at) VALUES (?, ?, ?, ?)`,
+			articleID, old, target, now,
+		); err != nil {
+			return nil, fmt.Errorf("insert alias: %w", err)
+		}
+	}
+	for _, ts := range al.Tombstones {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO paragraph_tombstones (article_id, pid, kind, text, neighbour, deleted_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			articleID, ts.ID, ts.Kind, ts.Text, ts.Neighbour, now,
+		); err != nil {
+			return nil, fmt.Errorf("insert tombstone: %w", err)
+		}
+	}
 	for i, b := range blocks {
-		if j := match[i]; j >= 0 {
-			s := stored[j]
+		pid := al.IDs[i]
+		if s, ok := byPID[pid]; ok {
 			if s.position == i && s.kind == b.Kind && s.text == b.Text && s.number == b.Number && s.credit == b.Credit {
 				continue // nothing to write
 			}
@@ -111,67 +132,10 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO paragraphs (article_id, pid, position, kind, text, number, credit)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			articleID, pids[i], i, b.Kind, b.Text, b.Number, b.Credit,
+			articleID, pid, i, b.Kind, b.Text, b.Number, b.Credit,
 		); err != nil {
 			return nil, fmt.Errorf("insert block: %w", err)
 		}
 	}
-	return pids, nil
-}
-
-// alignBlocks decides which stored block each new block continues: match[i]
-// is the index in stored of the block that blocks[i] carries on (keeping
-// its pid), or -1 for a block that is new. Each stored block is matched at
-// most once. For now a block carries on a stored one only when their texts
-// are the same under readingroom.Normalize, taken in order; similarity
-// alignment of edited paragraphs will slot in here.
-func alignBlocks(stored []storedBlock, blocks []readingroom.Block) []int {
-	waiting := make(map[string][]int, len(stored))
-	for j, s := range stored {
-		n := readingroom.Normalize(s.text)
-		waiting[n] = append(waiting[n], j)
-	}
-	match := make([]int, len(blocks))
-	for i, b := range blocks {
-		n := readingroom.Normalize(b.Text)
-		if q := waiting[n]; len(q) > 0 {
-			match[i] = q[0]
-			waiting[n] = q[1:]
-		} else {
-			match[i] = -1
-		}
-	}
-	return match
-}
-
-// assignPIDs gives every block its pid: a matched block keeps its stored
-// one; a new block gets readingroom.ParagraphID(text, occurrence), where
-// occurrence counts the earlier blocks with the same normalised text, bumped
-// past any pid the article has ever used (used, which it extends) so that an
-// old permalink never comes to point at other text.
-func assignPIDs(stored []storedBlock, blocks []readingroom.Block, match []int, used map[string]bool) []string {
-	for _, j := range match {
-		if j >= 0 {
-			used[stored[j].pid] = true
-		}
-	}
-	seen := make(map[string]int)
-	pids := make([]string, len(blocks))
-	for i, b := range blocks {
-		n := readingroom.Normalize(b.Text)
-		occurrence := seen[n]
-		seen[n]++
-		if j := match[i]; j >= 0 {
-			pids[i] = stored[j].pid
-			continue
-		}
-		pid := readingroom.ParagraphID(b.Text, occurrence)
-		for used[pid] {
-			occurrence++
-			pid = readingroom.ParagraphID(b.Text, occurrence)
-		}
-		used[pid] = true
-		pids[i] = pid
-	}
-	return pids
+	return al.IDs, nil
 }
