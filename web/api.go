@@ -1,10 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
 )
 
 const (
@@ -43,6 +47,38 @@ type apiParagraph struct {
 	URL    string `json:"url"`
 	Number string `json:"number,omitempty"`
 	Credit string `json:"credit,omitempty"`
+	// Aliases are retired ids that lead to this block; omitted when none.
+	Aliases []string `json:"aliases,omitempty"`
+}
+
+// apiArticleRef names the article a paragraph belongs to.
+type apiArticleRef struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// apiParagraphOne is GET /api/articles/{slug}/p/{pid} for a live block.
+type apiParagraphOne struct {
+	apiParagraph
+	// AliasOf is the id that was asked for when it is a retired id that
+	// now leads to this block.
+	AliasOf string        `json:"alias_of,omitempty"`
+	Article apiArticleRef `json:"article"`
+}
+
+// apiTombstone is GET /api/articles/{slug}/p/{pid} for a deleted block.
+type apiTombstone struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"`
+	Text    string `json:"text"` // as it last read
+	URL     string `json:"url"`
+	Deleted bool   `json:"deleted"`
+	AliasOf string `json:"alias_of,omitempty"`
+	// Neighbour is the nearest block that remains, or null.
+	Neighbour    *string       `json:"neighbour"`
+	NeighbourURL *string       `json:"neighbour_url"`
+	Article      apiArticleRef `json:"article"`
 }
 
 type apiArticle struct {
@@ -126,14 +162,68 @@ func (s *server) apiArticle(w http.ResponseWriter, r *http.Request) {
 		out.Books = append(out.Books, apiBook{Title: b.Title, Author: b.Author, Details: b.Details})
 	}
 	for _, b := range a.Blocks {
-		out.Paragraphs = append(out.Paragraphs, apiParagraph{
-			ID:     b.ID,
-			Kind:   string(b.Kind),
-			Text:   b.Text,
-			URL:    base + paragraphPath(a.Slug, b.ID),
-			Number: b.Number,
-			Credit: b.Credit,
-		})
+		out.Paragraphs = append(out.Paragraphs, newAPIParagraph(base, a.Slug, b))
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+}
+
+func newAPIParagraph(base, slug string, b readingroom.Block) apiParagraph {
+	return apiParagraph{
+		ID:      b.ID,
+		Kind:    string(b.Kind),
+		Text:    b.Text,
+		URL:     base + paragraphPath(slug, b.ID),
+		Number:  b.Number,
+		Credit:  b.Credit,
+		Aliases: b.Aliases,
+	}
+}
+
+// apiParagraph returns one block by any id it has had. Unlike the page,
+// it does not redirect a retired id: it answers with the block the id now
+// leads to and says which id was asked for in "alias_of", so a client
+// needs no second request. A deleted block is answered with its last text
+// and "deleted": true.
+func (s *server) apiParagraph(w http.ResponseWriter, r *http.Request) {
+	a := articleFrom(r.Context())
+	pid := chi.URLParam(r, "pid")
+	ref, err := s.resolveParagraph(r, a, pid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := s.baseURL(r)
+	art := apiArticleRef{Slug: a.Slug, Title: a.Title, URL: base + articlePath(a.Slug)}
+	aliasOf := ""
+	if ref.ID != pid {
+		aliasOf = pid
+	}
+	if ref.State == store.ParagraphDeleted {
+		ts := ref.Tombstone
+		out := apiTombstone{
+			ID:      ts.ID,
+			Kind:    string(ts.Kind),
+			Text:    ts.Text,
+			URL:     base + paragraphPath(a.Slug, ts.ID),
+			Deleted: true,
+			AliasOf: aliasOf,
+			Article: art,
+		}
+		if ts.Neighbour != "" {
+			u := base + paragraphPath(a.Slug, ts.Neighbour)
+			out.Neighbour, out.NeighbourURL = &ts.Neighbour, &u
+		}
+		s.writeJSON(w, r, http.StatusOK, out)
+		return
+	}
+	b, ok := blockByID(a, ref.ID)
+	if !ok {
+		s.fail(w, r, fmt.Errorf("web: api paragraph %s/%s: live id not in the article just loaded", a.Slug, ref.ID))
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, apiParagraphOne{
+		apiParagraph: newAPIParagraph(base, a.Slug, b),
+		AliasOf:      aliasOf,
+		Article:      art,
+	})
 }

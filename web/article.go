@@ -1,12 +1,18 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/static"
+	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/templates"
 )
 
@@ -30,32 +36,85 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 // article shows an article.
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
 	a := articleFrom(r.Context())
-	s.renderPage(w, r, templates.Article(s.articlePage(a, "")))
+	s.renderPage(w, r, templates.Article(s.articlePage(r, a, "")))
 }
 
-// paragraph shows an article with the block a permalink names marked.
+// paragraph answers a paragraph's permalink. A live block is shown marked
+// in its article; a retired id that lives on in another block redirects
+// there for good; a deleted one shows the article with what it said. Only
+// an id the article never had is not found.
 func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	a := articleFrom(r.Context())
 	pid := chi.URLParam(r, "pid")
-	if !readingroom.ValidParagraphID(pid) || !hasBlock(a, pid) {
-		s.fail(w, r, readingroom.Errorf(readingroom.ENOTFOUND, "We couldn't find that paragraph"))
+	ref, err := s.resolveParagraph(r, a, pid)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	s.renderPage(w, r, templates.Article(s.articlePage(a, pid)))
+	if ref.ID != pid {
+		// No fragment: the browser keeps the one the link had (such as a
+		// #:~:text= passage) across the redirect.
+		http.Redirect(w, r, paragraphPath(a.Slug, ref.ID), http.StatusMovedPermanently)
+		return
+	}
+	base := s.baseURL(r)
+	if ref.State == store.ParagraphDeleted {
+		ts := ref.Tombstone
+		p := s.articlePage(r, a, "")
+		p.Removed = &templates.Removed{Kind: ts.Kind, Text: ts.Text}
+		if ts.Neighbour != "" {
+			p.Removed.NeighbourURL = paragraphPath(a.Slug, ts.Neighbour) + "#p-" + ts.Neighbour
+		}
+		p.Description = excerpt(ts.Text, describeLen)
+		p.Preview.Description = p.Description
+		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
+		s.renderPage(w, r, templates.Article(p))
+		return
+	}
+	b, ok := blockByID(a, ref.ID)
+	if !ok {
+		// The article was re-imported between the two reads.
+		s.fail(w, r, fmt.Errorf("web: paragraph %s/%s: live id not in the article just loaded", a.Slug, ref.ID))
+		return
+	}
+	p := s.articlePage(r, a, ref.ID)
+	// A paragraph's own link previews that paragraph, not the article.
+	p.Description = excerpt(b.Text, describeLen)
+	p.Preview.Description = p.Description
+	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
+	s.renderPage(w, r, templates.Article(p))
 }
 
-func hasBlock(a *readingroom.Article, id string) bool {
+// resolveParagraph is store.Paragraph with a reader's not-found message.
+// An alias whose chain ends at a tombstone resolves to the tombstone.
+func (s *server) resolveParagraph(r *http.Request, a *readingroom.Article, pid string) (store.ParagraphRef, error) {
+	notFound := readingroom.Errorf(readingroom.ENOTFOUND, "We couldn't find that paragraph")
+	if !readingroom.ValidParagraphID(pid) {
+		return store.ParagraphRef{}, notFound
+	}
+	ref, err := s.db.Paragraph(r.Context(), a.Slug, pid)
+	if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
+		return store.ParagraphRef{}, notFound
+	}
+	return ref, err
+}
+
+func blockByID(a *readingroom.Article, id string) (readingroom.Block, bool) {
 	for _, b := range a.Blocks {
 		if b.ID == id {
-			return true
+			return b, true
 		}
 	}
-	return false
+	return readingroom.Block{}, false
 }
 
+// cardAlt describes the site's card image for those who cannot see it.
+const cardAlt = "Reading Room: your library, one paragraph at a time."
+
 // articlePage builds the article's view model, marking the block with id
-// marked, if any.
-func (s *server) articlePage(a *readingroom.Article, marked string) templates.ArticlePage {
+// marked, if any. Its preview describes the article as a whole.
+func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked string) templates.ArticlePage {
+	base := s.baseURL(r)
 	date := templates.NewDate(a.Published)
 	p := templates.ArticlePage{
 		Page:        s.page(a.Title, describe(a)),
@@ -67,8 +126,22 @@ func (s *server) articlePage(a *readingroom.Article, marked string) templates.Ar
 		ReadingTime: templates.ReadingTime(a.WordCount()),
 		Books:       a.Books,
 		Colophon:    templates.Colophon(date, a.Publication, a.IssueTitle),
+		URL:         base + articlePath(a.Slug),
 	}
-	p.Canonical = s.base + articlePath(a.Slug)
+	p.Canonical = p.URL
+	p.Preview = &templates.Preview{
+		Title:       a.Title,
+		Description: p.Description,
+		URL:         p.URL,
+		Type:        "article",
+		Image:       base + s.assets.Path("card.png"),
+		ImageAlt:    cardAlt,
+		ImageWidth:  static.CardWidth,
+		ImageHeight: static.CardHeight,
+	}
+	if !a.Published.IsZero() {
+		p.Preview.Published = a.Published.Format(time.DateOnly)
+	}
 
 	seenParagraph := false
 	for _, b := range a.Blocks {
@@ -80,6 +153,7 @@ func (s *server) articlePage(a *readingroom.Article, marked string) templates.Ar
 			Credit:    b.Credit,
 			Permalink: paragraphPath(a.Slug, b.ID) + "#p-" + b.ID,
 			Marked:    marked != "" && b.ID == marked,
+			Aliases:   b.Aliases,
 		}
 		// A caption before the first paragraph belongs to the lead image,
 		// whose credit the dump may give only on the line before it.
@@ -98,11 +172,12 @@ func (s *server) articlePage(a *readingroom.Article, marked string) templates.Ar
 	return p
 }
 
-// describeLen bounds the meta description, about what search engines show.
+// describeLen bounds descriptions in characters, about what search
+// engines and link previews show.
 const describeLen = 200
 
-// describe is the article's meta description: its standfirst, else the
-// start of its first paragraph, cut at a word.
+// describe is the article's description: its standfirst, else the start of
+// its first paragraph.
 func describe(a *readingroom.Article) string {
 	d := a.Standfirst
 	if d == "" {
@@ -110,12 +185,25 @@ func describe(a *readingroom.Article) string {
 			d = ps[0].Text
 		}
 	}
-	if len(d) <= describeLen {
-		return d
+	return excerpt(d, describeLen)
+}
+
+// excerpt is s with its white space collapsed, cut to at most limit
+// characters (counting the ellipsis that marks a cut) at a word boundary.
+func excerpt(s string, limit int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= limit {
+		return s
 	}
-	cut := strings.ToValidUTF8(d[:describeLen], "")
-	if i := strings.LastIndexByte(cut, ' '); i > describeLen/2 {
-		cut = cut[:i]
+	runes := []rune(s)
+	cut := string(runes[:limit-1]) // one character is left for the ellipsis
+	if !unicode.IsSpace(runes[limit-1]) {
+		// Mid-word: drop the partial word, unless it is the only one.
+		if i := strings.LastIndexByte(cut, ' '); i > 0 {
+			cut = cut[:i]
+		}
 	}
-	return strings.TrimRight(cut, " ,;:.") + "…"
+	return strings.TrimRightFunc(cut, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:.-–—([{", r)
+	}) + "…"
 }

@@ -41,7 +41,7 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 		Pages:  pages,
 	}
 	// "/?page=1" is "/" under another name.
-	p.Canonical = s.base + libraryPath(n)
+	p.Canonical = s.baseURL(r) + libraryPath(n)
 	if n > 1 {
 		p.PrevURL = libraryPath(n - 1)
 	}

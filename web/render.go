@@ -19,6 +19,7 @@ func (s *server) page(title, description string) templates.Page {
 		Description: description,
 		CSSPath:     s.assets.Path("app.css"),
 		IconPath:    s.assets.Path("favicon.svg"),
+		ScriptPath:  s.assets.Path("app.js"),
 	}
 }
 

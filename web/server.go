@@ -88,6 +88,7 @@ func (s *server) routes() chi.Router {
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/articles", s.apiArticles)
 		r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
+		r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
 	})
 	return r
 }
