@@ -1,0 +1,99 @@
+package readingroom
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		in, want string // want: Query.String()
+	}{
+		{"bus conference", "bus conference"},
+		{`"dual allegiance" vallance`, `"dual allegiance" vallance`},
+		{"defect*", "defect*"},
+		{`philby -maclean -"secret service"`, `philby -maclean -"secret service"`},
+		{"philby OR maclean burgess", "philby OR maclean burgess"},
+		{"philby or maclean", "philby or maclean"},
+		{"title:momentum author:correspondent", "title:momentum author:correspondent"},
+		{"spies in:Spies-Like-Us", "spies in:spies-like-us"},
+		{"year:2017 corbyn", "corbyn year:2017"},
+		{"year:2017..2010 x", "x year:2010..2017"},
+		{"year:..2015 x", "x year:..2015"},
+		{"year:abc x", "x"},
+		{"Pál Ignotus", "pál ignotus"},
+		{"e-mail", `"e mail"`},
+		{"C++", "c"},
+		{"foo:bar", `"foo bar"`},
+		{`"unclosed phrase`, `"unclosed phrase"`},
+		{`“curly quotes”`, `"curly quotes"`},
+		{"*", ""},
+		{"-", ""},
+		{"AND", "and"},
+		{"OR", "or"},
+		{"a OR", "a or"},
+		{"OR a", "or a"},
+		{"a AND b", "a b"},
+		{"( ) [ ] { }", ""},
+		{"'; DROP TABLE articles; --", "drop table articles"},
+		{"\x00\x01bus\x7f", "bus"},
+		{`title:"the bus"`, `title:"the bus"`},
+		{"-title:bus x", "x -title:bus"},
+	}
+	for _, tt := range tests {
+		if got := ParseQuery(tt.in).String(); got != tt.want {
+			t.Errorf("ParseQuery(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseQueryNotes(t *testing.T) {
+	q := ParseQuery(strings.Repeat("word ", 3000))
+	if len(q.Notes) == 0 || len(q.Must) > MaxQueryTerms {
+		t.Errorf("long query: %d clauses, notes %q", len(q.Must), q.Notes)
+	}
+	if q := ParseQuery("x year:soon"); len(q.Notes) != 1 || !strings.Contains(q.Notes[0], "year:soon") {
+		t.Errorf("notes %q", q.Notes)
+	}
+	if q := ParseQuery("-only -negative"); !q.Empty() || len(q.Not) != 2 {
+		t.Errorf("%+v", q)
+	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{`a "b c" -d e* OR f title:g author:h in:i year:2010..2017`, `"`, "-", "*", "OR OR", "year:..", "in:", `-"`, "title:", "ÄÖ:x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := ParseQuery(s)
+		if len(q.Must)+len(q.Not) > MaxQueryTerms {
+			t.Fatalf("%d terms", len(q.Must)+len(q.Not))
+		}
+		check := func(term Term) {
+			if len(term.Words) == 0 || term.Kind != TermPhrase && len(term.Words) != 1 {
+				t.Fatalf("bad term %+v", term)
+			}
+			for _, w := range term.Words {
+				if w == "" || !utf8.ValidString(w) || strings.ContainsAny(w, "\" *:-") {
+					t.Fatalf("bad word %q", w)
+				}
+			}
+		}
+		for _, c := range q.Must {
+			if len(c) == 0 {
+				t.Fatal("empty clause")
+			}
+			for _, term := range c {
+				check(term)
+			}
+		}
+		for _, term := range q.Not {
+			check(term)
+		}
+		// The normalised query reads back as itself.
+		if again := ParseQuery(q.String()); again.String() != q.String() {
+			t.Fatalf("%q -> %q -> %q", s, q.String(), again.String())
+		}
+	})
+}
