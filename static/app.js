@@ -120,14 +120,24 @@
     if (field) field.remove();
   }
 
+  // show offers to share p. The bar goes inside the block, just before its
+  // ¶ link, so that Tab from a selection made with the keyboard reaches
+  // the bar first (moving focus to the ¶ link would drop the selection).
   function show(p) {
     current = p;
     bar.dataset.link = p.link;
     const field = bar.querySelector(".share-fallback");
     if (field) field.remove();
-    p.block.after(bar);
+    const pilcrow = p.block.querySelector(".pilcrow");
+    if (pilcrow) pilcrow.before(bar);
+    else p.block.append(bar);
     bar.hidden = false;
     place(p.rect);
+    // A click in the text focuses <main> (it takes focus for the skip
+    // link), and Tab would then start from the top of the article. Without
+    // a focused element, Tab starts from where the reader clicked.
+    const active = document.activeElement;
+    if (active && active !== document.body && active.contains(p.block)) active.blur();
   }
 
   // place puts the bar just above the selection, or below it near the top
@@ -201,7 +211,8 @@
   function blockText(block) {
     const nodes = [];
     const walk = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
-      acceptNode: (n) => (n.parentElement.closest(".pilcrow") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+      acceptNode: (n) =>
+        n.parentElement.closest(".pilcrow, .share-bar") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
     });
     while (walk.nextNode()) nodes.push(walk.currentNode);
     return { text: nodes.map((n) => n.data).join(""), nodes };
@@ -224,8 +235,14 @@
     return s.replace(/\s+/g, " ").trim();
   }
 
+  // pageText is the text a browser searches for a text fragment, without
+  // the bar's own labels.
   function pageText() {
-    return collapse(document.body.innerText).toLowerCase();
+    const shown = !bar.hidden;
+    bar.hidden = true;
+    const text = collapse(document.body.innerText).toLowerCase();
+    bar.hidden = !shown;
+    return text;
   }
 
   function occurrences(haystack, needle) {
