@@ -279,6 +279,27 @@ func TestBrowserPermalinks(t *testing.T) {
 		waitFor(ctx, t, "the long passage in view", inView("p-"+long.ID, "The reading room opened"))
 	})
 
+	t.Run("without a clipboard the link is offered to copy by hand", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(`main`))); err != nil {
+			t.Fatal(err)
+		}
+		eval[bool](ctx, t, `navigator.clipboard.writeText = () => Promise.reject(new Error("denied")); true`)
+		selectText(ctx, t, "p-"+war.ID, "dome", "black")
+		waitFor(ctx, t, "the share bar", `document.querySelector('.share-bar')?.hidden === false`)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.share-bar button:first-child`))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(ctx, t, "the fallback field", `document.activeElement.matches('.share-bar input.share-fallback[readonly]')`)
+		want := warURL + "#:~:text=dome%20was%20painted%20black"
+		if got := eval[string](ctx, t, `document.activeElement.value`); got != want {
+			t.Errorf("fallback field holds %q, want %q", got, want)
+		}
+		if !eval[bool](ctx, t, `document.activeElement.selectionStart === 0 && document.activeElement.selectionEnd === document.activeElement.value.length`) {
+			t.Error("fallback field's text is not selected")
+		}
+		waitFor(ctx, t, "the live region", `document.querySelector('[role=status]').textContent.includes("copy it with your keyboard")`)
+	})
+
 	t.Run("keyboard: Tab reaches the bar, Escape dismisses it", func(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(`main`))); err != nil {
 			t.Fatal(err)
