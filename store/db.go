@@ -162,7 +162,7 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 // through the writer because, to SQLite, it is an INSERT.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
 	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO paragraphs_fts (paragraphs_fts, rank) VALUES ('integrity-check', 1)`)
+		`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`)
 	if err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 func indexed(t *testing.T, db *DB, query string) []int64 {
 	t.Helper()
 	rows, err := db.r.QueryContext(t.Context(),
-		`SELECT rowid FROM paragraphs_fts WHERE paragraphs_fts MATCH ? ORDER BY rowid`, query)
+		`SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid`, "text : ("+query+")")
 	if err != nil {
 		t.Fatalf("MATCH %q: %v", query, err)
 	}
@@ -36,8 +36,8 @@ func indexed(t *testing.T, db *DB, query string) []int64 {
 func matching(t *testing.T, db *DB, query string) []string {
 	t.Helper()
 	rows, err := db.r.QueryContext(t.Context(), `
-		SELECT p.pid FROM paragraphs_fts JOIN paragraphs p ON p.id = paragraphs_fts.rowid
-		WHERE paragraphs_fts MATCH ? ORDER BY p.position`, query)
+		SELECT p.pid FROM search_fts JOIN paragraphs p ON p.id = search_fts.rowid
+		WHERE search_fts MATCH ? ORDER BY p.position`, "text : ("+query+")")
 	if err != nil {
 		t.Fatalf("MATCH %q: %v", query, err)
 	}
@@ -138,7 +138,7 @@ func TestIntegrityCheckCatchesDrift(t *testing.T) {
 	// Change the content behind the index's back, as a trigger feeding
 	// 'delete' the wrong values would.
 	ctx := t.Context()
-	if _, err := db.w.ExecContext(ctx, `DROP TRIGGER paragraphs_fts_update`); err != nil {
+	if _, err := db.w.ExecContext(ctx, `DROP TRIGGER search_paragraph_update`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.w.ExecContext(ctx, `UPDATE paragraphs SET text = 'Different words.'`); err != nil {

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/readingroom/readingroom"
+)
+
+// searchDB is a store with our test dumps and, when present, the seeds.
+func searchDB(t testing.TB) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "search.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	files, _ := filepath.Glob("../testdata/dumps/*")
+	seeds, _ := filepath.Glob("../../shared/seeds/*")
+	for _, f := range append(files, seeds...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts, _, err := readingroom.ParseDump(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range arts {
+			if _, _, err := db.SaveArticle(context.Background(), &arts[i], f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return db
+}
+
+func haveSeeds() bool {
+	files, _ := filepath.Glob("../../shared/seeds/*")
+	return len(files) > 0
+}
+
+func TestSearch(t *testing.T) {
+	db := searchDB(t)
+	tests := []struct {
+		query   string
+		seeds   bool     // needs ../shared/seeds
+		top     string   // slug of the first result ("" for none expected)
+		slugs   []string // every result must be one of these (nil: don't check)
+		snippet string   // the top hit's snippet contains this (marks included)
+	}{
+		{query: "ledger", top: "the-quiet-room-why-libraries-still-matter", snippet: "<mark>ledger</mark>"},
+		{query: `"dome of glass"`, top: "the-quiet-room-why-libraries-still-matter", snippet: "<mark>dome of glass</mark>"},
+		{query: `"glass of dome"`, top: ""},
+		{query: "subscript*", top: "notes-from-a-small-press", snippet: "<mark>subscriptions</mark>"},
+		{query: "poetry -fifty", top: ""},
+		// Exclusion is per paragraph: another paragraph of the article may match.
+		{query: "poetry -stubbornness", top: "notes-from-a-small-press"},
+		{query: "poetry -ledger", top: "notes-from-a-small-press"},
+		{query: "ledger OR subscriptions", slugs: []string{"the-quiet-room-why-libraries-still-matter", "notes-from-a-small-press"}},
+		{query: "title:press", top: "notes-from-a-small-press", slugs: []string{"notes-from-a-small-press"}},
+		{query: "author:marlow reading", top: "the-quiet-room-why-libraries-still-matter", slugs: []string{"the-quiet-room-why-libraries-still-matter"}},
+		{query: "ledger in:notes-from-a-small-press", top: ""},
+		{query: "reading in:notes-from-a-small-press", top: "notes-from-a-small-press", snippet: "<mark>read</mark>"},
+		{query: "poetry in:notes-from-a-small-press", top: "notes-from-a-small-press"},
+		{query: "poetry year:2021", top: "notes-from-a-small-press"},
+		{query: "poetry year:2010..2020", top: ""},
+		// A title match ranks above a body match.
+		{query: "CAFE", top: "cafe-society-in-the-zone", slugs: []string{"cafe-society-in-the-zone", "a-single-article-without-markers"}},
+		{query: "naive", top: "cafe-society-in-the-zone"},
+		{query: "shifts", top: "the-quiet-room-why-libraries-still-matter", snippet: "<mark>shifts</mark>"},
+		{query: "shift", top: "the-quiet-room-why-libraries-still-matter", snippet: "<mark>shifts</mark>"},
+		// The seeds.
+		{query: "Pal Ignotus", seeds: true, top: "spies-like-us", snippet: "<mark>Pál</mark> <mark>Ignotus</mark>"},
+		{query: "defect", seeds: true, slugs: []string{"william-boyd-on-kim-philby-how-did-a-privileged-young-englishman-become-a", "spies-like-us", "more-on-ralph-miliband-a-kgb-connection"}},
+		{query: "philby", seeds: true, top: "william-boyd-on-kim-philby-how-did-a-privileged-young-englishman-become-a"},
+		{query: `"parker fountain pen"`, seeds: true, top: "more-on-ralph-miliband-a-kgb-connection", snippet: "<mark>Parker fountain pen</mark>"},
+		{query: "momentum year:2017", seeds: true, top: "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam", slugs: []string{"losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"}},
+		{query: "momentum year:2013", seeds: true, top: ""},
+		{query: "author:correspondent", seeds: true, top: "more-on-ralph-miliband-a-kgb-connection"},
+		{query: "title:spies", seeds: true, top: "spies-like-us", slugs: []string{"spies-like-us"}},
+		{query: "lansman -corbyn", seeds: true, top: ""},
+		{query: "vallance OR lansman", seeds: true, slugs: []string{"spies-like-us", "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"}},
+	}
+	for _, tt := range tests {
+		if tt.seeds && !haveSeeds() {
+			continue
+		}
+		q := readingroom.ParseQuery(tt.query)
+		res, err := db.Search(context.Background(), q, 1, 20)
+		if err != nil {
+			t.Errorf("%q: %v", tt.query, err)
+			continue
+		}
+		if tt.top == "" && tt.slugs == nil {
+			if len(res.Results) != 0 {
+				t.Errorf("%q: %d results, want none (first %s)", tt.query, len(res.Results), res.Results[0].Slug)
+			}
+			continue
+		}
+		if len(res.Results) == 0 {
+			t.Errorf("%q: no results", tt.query)
+			continue
+		}
+		if res.Total != len(res.Results) {
+			t.Errorf("%q: total %d, %d results", tt.query, res.Total, len(res.Results))
+		}
+		if tt.top != "" && res.Results[0].Slug != tt.top {
+			t.Errorf("%q: top %s, want %s", tt.query, res.Results[0].Slug, tt.top)
+		}
+		for _, r := range res.Results {
+			if tt.slugs != nil && !contains(tt.slugs, r.Slug) {
+				t.Errorf("%q: unexpected result %s", tt.query, r.Slug)
+			}
+			if len(r.Hits) == 0 || len(r.Hits) > HitsPerArticle {
+				t.Errorf("%q: %s has %d hits", tt.query, r.Slug, len(r.Hits))
+			}
+			for k := 1; k < len(r.Hits); k++ {
+				if r.Hits[k].Score > r.Hits[k-1].Score {
+					t.Errorf("%q: hits of %s not best first", tt.query, r.Slug)
+				}
+			}
+		}
+		if tt.snippet != "" && !strings.Contains(res.Results[0].Hits[0].Snippet, tt.snippet) {
+			t.Errorf("%q: snippet %q lacks %q", tt.query, res.Results[0].Hits[0].Snippet, tt.snippet)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Title matches rank above body matches.
+func TestSearchTitleRanksHigh(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	body := &readingroom.Article{Title: "A long piece", Blocks: []readingroom.Block{
+		para("Lighthouses appear here, lighthouses again, and lighthouses once more in this paragraph."),
+	}}
+	titled := &readingroom.Article{Title: "Lighthouses", Blocks: []readingroom.Block{
+		para("A paragraph about the sea that mentions a lighthouse once."),
+	}}
+	for _, a := range []*readingroom.Article{body, titled} {
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("lighthouse"), 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 2 || res.Results[0].Slug != "lighthouses" {
+		t.Errorf("results %+v, want the titled article first", res.Results)
+	}
+}
+
+func TestSearchPagination(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	for i := range 7 {
+		a := &readingroom.Article{Title: "Harbour " + strings.Repeat("I", i+1), Blocks: []readingroom.Block{para("The harbour at dawn.")}}
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for page := 1; page <= 3; page++ {
+		res, err := db.Search(ctx, readingroom.ParseQuery("harbour"), page, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 7 {
+			t.Errorf("page %d: total %d, want 7", page, res.Total)
+		}
+		if want := min(3, 7-(page-1)*3); len(res.Results) != want {
+			t.Errorf("page %d: %d results, want %d", page, len(res.Results), want)
+		}
+		for _, r := range res.Results {
+			if seen[r.Slug] {
+				t.Errorf("%s on two pages", r.Slug)
+			}
+			seen[r.Slug] = true
+		}
+	}
+	if _, err := db.Search(ctx, readingroom.ParseQuery("-harbour"), 1, 3); readingroom.ErrorCode(err) != readingroom.EINVALID {
+		t.Errorf("empty query: %v", err)
+	}
+}
+
+func TestSnippetHTML(t *testing.T) {
+	got := SnippetHTML("a <script>&" + markOpen + "x" + markClose + " \"b\"")
+	want := "a &lt;script&gt;&amp;<mark>x</mark> &#34;b&#34;"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// The index stays in step when a title or byline changes and when an
+// article is deleted.
+func TestSearchIndexFollowsArticleChanges(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a := &readingroom.Article{Title: "Spies like us", Byline: "By Ann", Blocks: []readingroom.Block{para("Words in the body.")}}
+	if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Same key (case folds), new title and byline.
+	b := &readingroom.Article{Title: "SPIES LIKE US", Byline: "By Bob", Blocks: []readingroom.Block{para("Words in the body.")}}
+	if out, _, err := db.SaveArticle(ctx, b, ""); err != nil || out != Updated {
+		t.Fatalf("%v %v", out, err)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"author:bob": 1, "author:ann": 0, "title:spies": 1} {
+		res, err := db.Search(ctx, readingroom.ParseQuery(q), 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Results) != want {
+			t.Errorf("%s: %d results, want %d", q, len(res.Results), want)
+		}
+	}
+	if err := db.DeleteArticle(ctx, "spies-like-us"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("words"), 1, 10)
+	if err != nil || len(res.Results) != 0 {
+		t.Errorf("after delete: %+v %v", res, err)
+	}
+}
+
+// FuzzSearch: whatever the reader types, the query parses, the MATCH
+// expression built from it is valid FTS5 (SQLite would answer with an
+// error otherwise), and the search returns without an error.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{`a "b c" -d e* OR f title:g author:h in:i year:2010..2017`, `"`, "-", "*", "AND", "OR OR", "C++", "e-mail",
+		"'; DROP TABLE articles; --", "NEAR(a b)", "a:b", "^a", "a + b", "{text}: x", `""""`, "x\x00y", "NOT a", "(a OR b", "ledger*", "Pál"} {
+		f.Add(s)
+	}
+	db := searchDB(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		q := readingroom.ParseQuery(s)
+		_, err := db.Search(context.Background(), q, 1, 5)
+		if q.Empty() {
+			if readingroom.ErrorCode(err) != readingroom.EINVALID {
+				t.Fatalf("empty query %q: %v", s, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("query %q (MATCH %s): %v", s, MatchExpr(q), err)
+		}
+	})
+}
