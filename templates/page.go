@@ -26,6 +26,12 @@ type Page struct {
 	// Preview is what a shared link to the page shows; nil for no preview
 	// tags.
 	Preview *Preview
+	// SearchQuery prefills the header's search box: the query a search
+	// page shows results for.
+	SearchQuery string
+	// NoIndex asks search engines not to index the page (search results:
+	// endless, and nothing an article page doesn't say better).
+	NoIndex bool
 }
 
 // Preview is the Open Graph and Twitter card description of a page, which

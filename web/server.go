@@ -15,6 +15,7 @@ import (
 
 	"github.com/readingroom/readingroom/static"
 	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/templates"
 )
 
 // Config is what the web layer needs from main.
@@ -77,6 +78,8 @@ func (s *server) routes() chi.Router {
 
 	r.Get("/", s.library)
 	r.Get("/healthz", s.healthz)
+	r.Get("/search", s.search)
+	r.Get(templates.SearchHelpPath, s.searchHelp)
 	r.Handle(static.Prefix+"*", s.assets.Handler())
 
 	r.Route("/a/{slug}", func(r chi.Router) {
@@ -87,6 +90,7 @@ func (s *server) routes() chi.Router {
 
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/articles", s.apiArticles)
+		r.Get("/search", s.apiSearch)
 		r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
 		r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
 	})

@@ -1,0 +1,190 @@
+package templates
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/readingroom/readingroom"
+)
+
+// SearchPage is the search page in one of four states, decided in this
+// order: the intro (no query), a message instead of results (nothing in
+// the query to search for, or no such page of results), no results, or a
+// page of results.
+type SearchPage struct {
+	Page
+	// Query is what the reader typed, made safe to show: it is also in
+	// the header's search box (Page.SearchQuery).
+	Query string
+	// Searched is the query as understood, in the query language.
+	Searched string
+	// Notes say what was ignored in the query.
+	Notes []string
+	// Message replaces the results when there are none to show for a
+	// reason other than no match; MessageLink, if set, is a way on.
+	Message     string
+	MessageLink *Link
+	// Total counts the matching articles; when Capped it is a lower
+	// bound (only the best candidates were ranked).
+	Total   int
+	Capped  bool
+	Results []SearchResult
+	Start   int // the number of the first result on this page
+	Number  int // this page's number, from 1
+	Pages   int
+	PrevURL string
+	NextURL string
+	// Widen are ways to find more when nothing matched: the query
+	// without a filter or exclusion, and general advice.
+	Widen []Link
+	// Examples are queries to try, for the intro.
+	Examples []Link
+}
+
+// Link is a labelled URL; a Link without a URL is plain advice.
+type Link struct {
+	Text string
+	URL  string
+	// Code is shown in a code style after Text, inside the link: a query.
+	Code string
+}
+
+// Count says how many articles match: "1 article", "12 articles",
+// "more than 4,999 articles".
+func (p SearchPage) Count() string {
+	s := formatCount(p.Total) + " articles"
+	if p.Total == 1 {
+		s = "1 article"
+	}
+	if p.Capped {
+		s = "more than " + s
+	}
+	return s
+}
+
+// CountLine is the count, with where this page is when there are more:
+// "45 articles · page 2 of 3".
+func (p SearchPage) CountLine() string {
+	s := p.Count()
+	if p.Pages > 1 {
+		s += " · page " + strconv.Itoa(p.Number) + " of " + strconv.Itoa(p.Pages)
+	}
+	return s
+}
+
+// SearchResult is one article with its best matching paragraphs.
+type SearchResult struct {
+	URL         string
+	Title       string
+	Byline      string
+	Date        Date
+	Publication string
+	Hits        []SearchHit
+	// Matches counts its matching paragraphs; more than len(Hits) means
+	// some are not shown.
+	Matches int
+}
+
+// SearchHit is one matching block, shown as a snippet linking to it.
+type SearchHit struct {
+	URL string // the block's permalink, with its fragment
+	// Snippet is HTML from the store: escaped text with only <mark>
+	// elements around the matched words.
+	Snippet string
+	Kind    readingroom.BlockKind
+}
+
+// Label names the hit's kind of block when it is not a plain paragraph.
+func (h SearchHit) Label() string {
+	if h.Kind == readingroom.KindParagraph || h.Kind == "" {
+		return ""
+	}
+	n := kindNoun(h.Kind)
+	return string(n[0]-'a'+'A') + n[1:]
+}
+
+// MoreMatches says how many matching paragraphs are not shown, or "".
+func (r SearchResult) MoreMatches() string {
+	more := r.Matches - len(r.Hits)
+	switch {
+	case more <= 0:
+		return ""
+	case more == 1:
+		return "and 1 more matching paragraph"
+	}
+	return "and " + formatCount(more) + " more matching paragraphs"
+}
+
+// SearchURL is the path of page n of the results for q; page 1 has no
+// page parameter.
+func SearchURL(q string, n int) string {
+	v := url.Values{"q": {q}}
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	return "/search?" + v.Encode()
+}
+
+// SearchHelpPath is the path of the page that explains the query language.
+const SearchHelpPath = "/search/help"
+
+// SearchHelpPage explains the query language.
+type SearchHelpPage struct {
+	Page
+	// Candidates is how many matching paragraphs a search ranks at most.
+	Candidates int
+}
+
+// formatCount writes n with thousands separators: 5,000.
+func formatCount(n int) string {
+	if n < 0 {
+		return "-" + formatCount(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// helpRow is one construct of the query language on the help page.
+type helpRow struct {
+	Syntax  string // how it is written
+	Meaning string
+	Example string // a query to try
+}
+
+// helpRows are the query language, as the help page lists it.
+var helpRows = []helpRow{
+	{`reading room`, "Paragraphs with every word. An article's title and byline count as part of each of its paragraphs.", `library ledger`},
+	{`"exact phrase"`, "The words together, in this order.", `"reading room"`},
+	{`prefix*`, "Words that start with it: librar* finds library, libraries and librarian.", `librar*`},
+	{`-word`, "Leave out paragraphs with the word. Another paragraph of the same article may still match.", `library -poetry`},
+	{`-"a phrase"`, "Leave out paragraphs with the phrase.", `library -"reading room"`},
+	{`this OR that`, "Either one. Write OR in capitals, between two words or phrases.", `ledger OR subscriptions`},
+	{`title:word`, "The word in the article's title. Works with phrases and prefixes too: title:\"quiet room\", title:lib*.", `title:library`},
+	{`author:word`, "The word in the byline (by: works too).", `author:marlow`},
+	{`in:slug`, "Only in one article. The slug is the part of the article's address after /a/.", `reading in:the-quiet-room-why-libraries-still-matter`},
+	{`year:2017`, "Published in that year.", `poetry year:2021`},
+	{`year:2010..2017`, "Published in those years; leave out either end for an open range: year:2010.. or year:..2017.", `library year:2000..2025`},
+}
+
+// searchExamples are the intro's queries to try.
+var searchExamples = []Link{
+	{Code: `library`, Text: "one word, in any form: libraries too"},
+	{Code: `"reading room"`, Text: "an exact phrase"},
+	{Code: `librar*`, Text: "words that start with librar"},
+	{Code: `ledger OR subscriptions`, Text: "either word"},
+	{Code: `title:library -poetry`, Text: "in a title, without a word"},
+}
+
+// SearchExamples are example queries for the search page's intro, each
+// linking to its results.
+func SearchExamples() []Link {
+	out := make([]Link, len(searchExamples))
+	for i, e := range searchExamples {
+		e.URL = SearchURL(e.Code, 1)
+		out[i] = e
+	}
+	return out
+}

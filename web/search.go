@@ -1,0 +1,328 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/templates"
+)
+
+// searchPerPage is how many articles a page of search results shows.
+const searchPerPage = 20
+
+// searchTitleLen bounds the query quoted in a search page's <title>.
+const searchTitleLen = 60
+
+// shownQuery is the query as typed, made fit to show and to put back in
+// links: valid UTF-8, control characters and runs of space as one space,
+// and no longer than the parser reads.
+func shownQuery(raw string) string {
+	s := readingroom.CleanSpace(strings.ToValidUTF8(raw, "\uFFFD"))
+	if len(s) > readingroom.MaxQueryLen {
+		s = s[:readingroom.MaxQueryLen]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
+
+// runSearch runs q for page n. A page past the end is not an error here:
+// it comes back with no results and the total of page 1 (the store counts
+// only what a page reaches), and ok false.
+func (s *server) runSearch(ctx context.Context, q readingroom.Query, n, perPage int) (res store.SearchResults, ok bool, err error) {
+	res, err = s.db.Search(ctx, q, n, perPage)
+	if err != nil || len(res.Results) > 0 || n == 1 {
+		return res, err == nil, err
+	}
+	first, err := s.db.Search(ctx, q, 1, perPage)
+	if err != nil {
+		return store.SearchResults{}, false, err
+	}
+	first.Results = nil
+	return first, false, nil
+}
+
+// emptyQueryMessage says why q, which has nothing to match, was not run.
+func emptyQueryMessage(q readingroom.Query) string {
+	switch {
+	case len(q.Not) > 0:
+		return "Add a word to search for: -word only leaves paragraphs out of what another word finds."
+	case q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0:
+		return "Add a word to search for: in: and year: only narrow what a word finds."
+	}
+	return "Type a word or a phrase to search for."
+}
+
+// search shows the results of a query, a page at a time. Whatever the
+// query, the answer is a page that says what was searched: results, no
+// results with ways to widen the search, or why nothing was searched.
+// Only a page number that is not a page of the results is a 404.
+func (s *server) search(w http.ResponseWriter, r *http.Request) {
+	params := r.URL.Query()
+	shown := shownQuery(params.Get("q"))
+	p := templates.SearchPage{Page: s.page("Search", "Search every paragraph in the library."), Query: shown}
+	p.SearchQuery = shown
+	p.NoIndex = true
+	if shown == "" {
+		p.Canonical = s.baseURL(r) + "/search"
+		p.NoIndex = false
+		p.Examples = templates.SearchExamples()
+		s.renderPage(w, r, templates.Search(p))
+		return
+	}
+	p.Title = "Search: " + excerpt(shown, searchTitleLen)
+
+	q := readingroom.ParseQuery(params.Get("q"))
+	p.Searched = q.String()
+	p.Notes = q.Notes
+	if q.Empty() {
+		p.Message = emptyQueryMessage(q)
+		s.renderPage(w, r, templates.Search(p))
+		return
+	}
+	n, ok := pageNumber(params.Get("page"), 1)
+	if !ok {
+		s.noSuchPage(w, r, p, params.Get("page"))
+		return
+	}
+	res, ok, err := s.runSearch(r.Context(), q, n, searchPerPage)
+	if readingroom.ErrorCode(err) == readingroom.EINVALID {
+		// The store's EINVALID messages are written for the reader.
+		p.Message = readingroom.ErrorMessage(err)
+		s.renderPage(w, r, templates.Search(p))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ok && res.Total > 0 {
+		s.noSuchPage(w, r, p, strconv.Itoa(n))
+		return
+	}
+	if res.Total == 0 {
+		p.Widen = widen(q)
+		s.renderPage(w, r, templates.Search(p))
+		return
+	}
+
+	p.Total, p.Capped = res.Total, res.Capped
+	p.Number, p.Pages = n, max(1, (res.Total+searchPerPage-1)/searchPerPage)
+	p.Start = (n-1)*searchPerPage + 1
+	if n > 1 {
+		p.Title += ", page " + strconv.Itoa(n)
+		p.PrevURL = templates.SearchURL(shown, n-1)
+	}
+	if n < p.Pages {
+		p.NextURL = templates.SearchURL(shown, n+1)
+	}
+	for _, a := range res.Results {
+		v := templates.SearchResult{
+			URL:         articlePath(a.Slug),
+			Title:       a.Title,
+			Byline:      a.Byline,
+			Date:        templates.NewDate(a.Published),
+			Publication: a.Publication,
+			Matches:     a.Matches,
+		}
+		for _, h := range a.Hits {
+			v.Hits = append(v.Hits, templates.SearchHit{
+				URL:     paragraphPath(a.Slug, h.PID) + "#p-" + h.PID,
+				Snippet: h.Snippet,
+				Kind:    h.Kind,
+			})
+		}
+		p.Results = append(p.Results, v)
+	}
+	s.renderPage(w, r, templates.Search(p))
+}
+
+// noSuchPage answers a page number that is not a page of the results
+// with the search page, saying so, and a 404.
+func (s *server) noSuchPage(w http.ResponseWriter, r *http.Request, p templates.SearchPage, page string) {
+	p.Message = "There is no page “" + excerpt(shownQuery(page), 20) + "” of these results."
+	p.MessageLink = &templates.Link{Text: "Go to the first page of results", URL: templates.SearchURL(p.Query, 1)}
+	if err := s.render(w, r, http.StatusNotFound, templates.Search(p)); err != nil {
+		s.fail(w, r, err)
+	}
+}
+
+// widen suggests how to find more when q found nothing: the same query
+// without its exclusions, without its filters, without quotes, and
+// general advice.
+func widen(q readingroom.Query) []templates.Link {
+	var out []templates.Link
+	suggest := func(text string, wider readingroom.Query) {
+		s := wider.String()
+		if wider.Empty() || s == q.String() {
+			return
+		}
+		out = append(out, templates.Link{Text: text, Code: s, URL: templates.SearchURL(s, 1)})
+	}
+	if len(q.Not) > 0 {
+		wider := q
+		wider.Not = nil
+		suggest("Remove the exclusions:", wider)
+	}
+	if q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0 || hasField(q) {
+		wider := q
+		wider.Slug, wider.YearFrom, wider.YearTo = "", 0, 0
+		wider.Must = mapTerms(q.Must, func(t readingroom.Term) readingroom.Term { t.Field = readingroom.FieldAny; return t })
+		suggest("Remove the filters:", wider)
+	}
+	if hasKind(q, readingroom.TermPhrase) {
+		wider := q
+		var must []readingroom.Clause
+		for _, c := range q.Must {
+			if len(c) == 1 && c[0].Kind == readingroom.TermPhrase {
+				for _, w := range c[0].Words {
+					must = append(must, readingroom.Clause{{Kind: readingroom.TermWord, Words: []string{w}, Field: c[0].Field}})
+				}
+				continue
+			}
+			must = append(must, c)
+		}
+		wider.Must = must
+		suggest("Find the words in any order:", wider)
+	}
+	if len(q.Must) > 1 {
+		out = append(out, templates.Link{Text: "Use fewer words, or put OR between two of them."})
+	}
+	out = append(out,
+		templates.Link{Text: "Check the spelling."},
+		templates.Link{Text: "End a word with * to find every word that starts with it, such as librar* for library and librarian."},
+	)
+	return out
+}
+
+func hasField(q readingroom.Query) bool {
+	for _, c := range q.Must {
+		for _, t := range c {
+			if t.Field != readingroom.FieldAny {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasKind(q readingroom.Query, k readingroom.TermKind) bool {
+	for _, c := range q.Must {
+		for _, t := range c {
+			if t.Kind == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mapTerms returns a copy of clauses with f applied to every term.
+func mapTerms(clauses []readingroom.Clause, f func(readingroom.Term) readingroom.Term) []readingroom.Clause {
+	out := make([]readingroom.Clause, len(clauses))
+	for i, c := range clauses {
+		out[i] = make(readingroom.Clause, len(c))
+		for j, t := range c {
+			out[i][j] = f(t)
+		}
+	}
+	return out
+}
+
+// searchHelp explains the query language.
+func (s *server) searchHelp(w http.ResponseWriter, r *http.Request) {
+	p := templates.SearchHelpPage{
+		Page:       s.page("How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
+		Candidates: store.MaxCandidates,
+	}
+	p.Canonical = s.baseURL(r) + templates.SearchHelpPath
+	s.renderPage(w, r, templates.SearchHelp(p))
+}
+
+// apiSearchResult is one matching paragraph.
+type apiSearchResult struct {
+	Slug        string `json:"slug"`
+	Title       string `json:"title"`
+	ParagraphID string `json:"paragraph_id"`
+	// Snippet is escaped text with <mark> around the matched words.
+	Snippet string  `json:"snippet"`
+	URL     string  `json:"url"`
+	Score   float64 `json:"score"`
+}
+
+// apiSearch is GET /api/search.
+type apiSearch struct {
+	Query string `json:"query"` // as understood, in the query language
+	// Total counts matching articles (results are their paragraphs); when
+	// Capped it is a lower bound.
+	Total   int               `json:"total"`
+	Capped  bool              `json:"capped"`
+	Page    int               `json:"page"`
+	PerPage int               `json:"per_page"` // articles per page
+	Results []apiSearchResult `json:"results"`
+	Notes   []string          `json:"notes"`
+	// Message says why nothing was searched, when the query has nothing
+	// to match (such as only -word).
+	Message string `json:"message,omitempty"`
+}
+
+// apiSearch answers a query with one result per matching paragraph, in
+// the page's order: articles best first, each one's best paragraphs
+// first. Any query is a 200, with a message when nothing could be
+// searched; only a page that is not a whole number from 1 is a 400. A
+// page past the end has no results and the real total.
+func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	params := r.URL.Query()
+	n, ok := pageNumber(params.Get("page"), 1)
+	if !ok {
+		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1"))
+		return
+	}
+	q := readingroom.ParseQuery(params.Get("q"))
+	out := apiSearch{
+		Query:   q.String(),
+		Page:    n,
+		PerPage: searchPerPage,
+		Results: []apiSearchResult{},
+		Notes:   q.Notes,
+	}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	if q.Empty() {
+		out.Message = emptyQueryMessage(q)
+		s.writeJSON(w, r, http.StatusOK, out)
+		return
+	}
+	res, _, err := s.runSearch(r.Context(), q, n, searchPerPage)
+	if readingroom.ErrorCode(err) == readingroom.EINVALID {
+		out.Message = readingroom.ErrorMessage(err)
+		s.writeJSON(w, r, http.StatusOK, out)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out.Total, out.Capped = res.Total, res.Capped
+	base := s.baseURL(r)
+	for _, a := range res.Results {
+		for _, h := range a.Hits {
+			out.Results = append(out.Results, apiSearchResult{
+				Slug:        a.Slug,
+				Title:       a.Title,
+				ParagraphID: h.PID,
+				Snippet:     h.Snippet,
+				URL:         base + paragraphPath(a.Slug, h.PID),
+				Score:       h.Score,
+			})
+		}
+	}
+	s.writeJSON(w, r, http.StatusOK, out)
+}
