@@ -123,7 +123,9 @@ func TestSearchPage(t *testing.T) {
 	if got := text(find(doc, byTag("title"))[0]); got != "Search: ledger — Reading Room" {
 		t.Errorf("title %q", got)
 	}
-	if len(find(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "name") == "robots" && attr(n, "content") == "noindex" })) != 1 {
+	if len(find(doc, func(n *html.Node) bool {
+		return n.Data == "meta" && attr(n, "name") == "robots" && attr(n, "content") == "noindex"
+	})) != 1 {
 		t.Error("results page is not noindex")
 	}
 	rs := results(t, doc)
@@ -229,7 +231,9 @@ func TestSearchIntro(t *testing.T) {
 			res, _ := f.get(attr(a, "href"))
 			wantStatus(t, res, 200)
 		}
-		if len(find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/search/help" && n.Parent.Data != "form" })) == 0 {
+		if len(find(doc, func(n *html.Node) bool {
+			return n.Data == "a" && attr(n, "href") == "/search/help" && n.Parent.Data != "form"
+		})) == 0 {
 			t.Errorf("%s: intro does not link to the help page", path)
 		}
 	}

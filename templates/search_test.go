@@ -1,0 +1,174 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/readingroom/readingroom"
+)
+
+func TestSearchBoxPrefilledAndEscaped(t *testing.T) {
+	p := page
+	p.SearchQuery = `"><script>alert(1)</script> & title:x`
+	src, doc := render(t, Error(ErrorPage{Page: p, Status: 404, Heading: "Gone"}))
+	form := one(t, doc, "search form", func(n *html.Node) bool { return n.Data == "form" && attr(n, "role") == "search" })
+	in := one(t, form, "search input", func(n *html.Node) bool { return n.Data == "input" })
+	if got := attr(in, "value"); got != p.SearchQuery {
+		t.Errorf("value %q, want %q", got, p.SearchQuery)
+	}
+	if strings.Contains(src, "<script>alert") {
+		t.Error("query came out as markup")
+	}
+	if attr(in, "name") != "q" || attr(in, "type") != "search" {
+		t.Errorf("input name %q type %q", attr(in, "name"), attr(in, "type"))
+	}
+	label := one(t, form, "label", byTag("label"))
+	if attr(label, "for") != attr(in, "id") || text(label) == "" {
+		t.Error("input is not labelled")
+	}
+	one(t, form, "help link", func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == SearchHelpPath })
+	if len(find(doc, func(n *html.Node) bool { return attr(n, "name") == "robots" })) != 0 {
+		t.Error("robots meta on a page that did not ask for it")
+	}
+}
+
+func TestSearchResultsRender(t *testing.T) {
+	p := SearchPage{
+		Page:     page,
+		Query:    "lamp*",
+		Searched: "lamp*",
+		Notes:    []string{"“year:x” is not a year."},
+		Total:    3,
+		Number:   2,
+		Pages:    2,
+		Start:    21,
+		PrevURL:  SearchURL("lamp*", 1),
+		Results: []SearchResult{{
+			URL:     "/a/lamps",
+			Title:   "Lamps & <lanterns>",
+			Byline:  "By Ann",
+			Date:    NewDate(time.Date(2017, 3, 23, 0, 0, 0, 0, time.UTC)),
+			Matches: 5,
+			Hits: []SearchHit{
+				{URL: "/a/lamps/p/abc#p-abc", Snippet: "the &lt;b&gt; <mark>lamps</mark> lit", Kind: readingroom.KindParagraph},
+				{URL: "/a/lamps/p/def#p-def", Snippet: "a <mark>lamp</mark>", Kind: readingroom.KindCaption},
+			},
+		}},
+	}
+	src, doc := render(t, Search(p))
+	if !strings.Contains(src, "the &lt;b&gt; <mark>lamps</mark> lit") {
+		t.Error("snippet HTML not passed through as given")
+	}
+	if len(find(doc, byTag("b"))) != 0 {
+		t.Error("escaped text in a snippet became an element")
+	}
+	if got := len(find(doc, byTag("mark"))); got != 2 {
+		t.Errorf("%d marks, want 2", got)
+	}
+	links := find(doc, byClass("hit-link"))
+	if len(links) != 2 || attr(links[0], "href") != "/a/lamps/p/abc#p-abc" {
+		t.Fatalf("hit links %d", len(links))
+	}
+	if got := text(one(t, links[1], "kind", byClass("hit-kind"))); got != "Caption" {
+		t.Errorf("kind label %q", got)
+	}
+	if len(find(links[0], byClass("hit-kind"))) != 0 {
+		t.Error("a plain paragraph is labelled")
+	}
+	if got := text(one(t, doc, "more", byClass("hit-more"))); got != "and 3 more matching paragraphs" {
+		t.Errorf("more %q", got)
+	}
+	if got := text(one(t, doc, "count", byClass("search-count"))); got != "3 articles · page 2 of 2" {
+		t.Errorf("count %q", got)
+	}
+	if got := attr(one(t, doc, "list", byClass("results")), "start"); got != "21" {
+		t.Errorf("start %q", got)
+	}
+	if got := attr(one(t, doc, "prev", byClass("pager-prev")), "href"); got != "/search?q=lamp%2A" {
+		t.Errorf("prev %q", got)
+	}
+	if len(find(doc, byClass("pager-next"))) != 0 {
+		t.Error("next link on the last page")
+	}
+	one(t, doc, "notes", byClass("search-notes"))
+	if got := text(one(t, doc, "title", byClass("entry-title"))); got != "Lamps & <lanterns>" {
+		t.Errorf("title %q", got)
+	}
+}
+
+func TestSearchStates(t *testing.T) {
+	tests := []struct {
+		name  string
+		p     SearchPage
+		class string
+	}{
+		{"intro", SearchPage{Examples: SearchExamples()}, "search-intro"},
+		{"message", SearchPage{Query: "-x", Searched: "-x", Message: "Add a word."}, "search-message"},
+		{"none", SearchPage{Query: "x", Searched: "x", Widen: []Link{{Text: "Check the spelling."}}}, "search-none"},
+		{"results", SearchPage{Query: "x", Searched: "x", Total: 1, Results: []SearchResult{{Title: "X", URL: "/a/x"}}}, "results"},
+	}
+	for _, tt := range tests {
+		tt.p.Page = page
+		_, doc := render(t, Search(tt.p))
+		for _, c := range []string{"search-intro", "search-message", "search-none", "results"} {
+			want := 0
+			if c == tt.class {
+				want = 1
+			}
+			if got := len(find(doc, byClass(c))); got != want {
+				t.Errorf("%s: %d .%s, want %d", tt.name, got, c, want)
+			}
+		}
+	}
+}
+
+func TestSearchWords(t *testing.T) {
+	for _, tt := range []struct {
+		p    SearchPage
+		want string
+	}{
+		{SearchPage{Total: 1}, "1 article"},
+		{SearchPage{Total: 12}, "12 articles"},
+		{SearchPage{Total: 4999, Capped: true}, "more than 4,999 articles"},
+		{SearchPage{Total: 1234567}, "1,234,567 articles"},
+	} {
+		if got := tt.p.Count(); got != tt.want {
+			t.Errorf("Count(%d, %v) = %q, want %q", tt.p.Total, tt.p.Capped, got, tt.want)
+		}
+	}
+	if got := SearchURL(`a "b" & c`, 3); got != "/search?page=3&q=a+%22b%22+%26+c" {
+		t.Errorf("SearchURL = %q", got)
+	}
+	if got := SearchURL("x", 1); got != "/search?q=x" {
+		t.Errorf("SearchURL page 1 = %q", got)
+	}
+	if got := (SearchResult{Matches: 4, Hits: make([]SearchHit, 3)}).MoreMatches(); got != "and 1 more matching paragraph" {
+		t.Errorf("MoreMatches = %q", got)
+	}
+	if got := (SearchResult{Matches: 2, Hits: make([]SearchHit, 2)}).MoreMatches(); got != "" {
+		t.Errorf("MoreMatches = %q, want empty", got)
+	}
+	if got := (SearchHit{Kind: readingroom.KindHeading}).Label(); got != "Section heading" {
+		t.Errorf("Label = %q", got)
+	}
+}
+
+func TestSearchHelpPage(t *testing.T) {
+	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, Candidates: 5000}))
+	rows := find(doc, func(n *html.Node) bool { return n.Data == "tr" && n.Parent.Data == "tbody" })
+	if len(rows) != len(helpRows) {
+		t.Fatalf("%d rows, want %d", len(rows), len(helpRows))
+	}
+	for i, r := range rows {
+		a := one(t, r, "example", byTag("a"))
+		if want := SearchURL(helpRows[i].Example, 1); attr(a, "href") != want {
+			t.Errorf("row %d links to %q, want %q", i, attr(a, "href"), want)
+		}
+	}
+	if !strings.Contains(text(doc), "5,000") {
+		t.Error("help does not say how many paragraphs are ranked")
+	}
+}
