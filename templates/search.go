@@ -24,6 +24,9 @@ type SearchPage struct {
 	// reason other than no match; MessageLink, if set, is a way on.
 	Message     string
 	MessageLink *Link
+	// NoSuchPage says the message is about the page number, not the
+	// query.
+	NoSuchPage bool
 	// Total counts the matching articles; when Capped it is a lower
 	// bound (only the best candidates were ranked).
 	Total   int
@@ -47,6 +50,14 @@ type Link struct {
 	URL  string
 	// Code is shown in a code style after Text, inside the link: a query.
 	Code string
+}
+
+// MessageHeading heads the message shown instead of results.
+func (p SearchPage) MessageHeading() string {
+	if p.NoSuchPage {
+		return "No such page"
+	}
+	return "Nothing to search for"
 }
 
 // Count says how many articles match: "1 article", "12 articles",

@@ -146,6 +146,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 // noSuchPage answers a page number that is not a page of the results
 // with the search page, saying so, and a 404.
 func (s *server) noSuchPage(w http.ResponseWriter, r *http.Request, p templates.SearchPage, page string) {
+	p.NoSuchPage = true
 	p.Message = "There is no page “" + excerpt(shownQuery(page), 20) + "” of these results."
 	p.MessageLink = &templates.Link{Text: "Go to the first page of results", URL: templates.SearchURL(p.Query, 1)}
 	if err := s.render(w, r, http.StatusNotFound, templates.Search(p)); err != nil {

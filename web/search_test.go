@@ -302,7 +302,10 @@ func TestSearchNothingToSearch(t *testing.T) {
 		doc := parse(t, body)
 		msg := find(doc, hasClass("search-message"))
 		if len(msg) != 1 || !strings.Contains(text(msg[0]), tt.message) {
-			t.Errorf("%q: no message containing %q", tt.query, tt.message)
+			t.Fatalf("%q: no message containing %q", tt.query, tt.message)
+		}
+		if got := text(find(msg[0], byTag("h2"))[0]); got != "Nothing to search for" {
+			t.Errorf("%q: heading %q", tt.query, got)
 		}
 		if got := attr(searchBox(t, doc), "value"); got != tt.query {
 			t.Errorf("%q: search box holds %q", tt.query, got)
@@ -384,7 +387,7 @@ func TestSearchPagination(t *testing.T) {
 		wantHTML(t, res)
 		doc := parse(t, body)
 		msg := find(doc, hasClass("search-message"))
-		if len(msg) != 1 || !strings.Contains(text(msg[0]), "There is no page") {
+		if len(msg) != 1 || !strings.Contains(text(msg[0]), "There is no page") || text(find(msg[0], byTag("h2"))[0]) != "No such page" {
 			t.Errorf("page=%s: no friendly message", page)
 			continue
 		}
