@@ -73,9 +73,18 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	}
 	b, ok := blockByID(a, ref.ID)
 	if !ok {
-		// The article was re-imported between the two reads.
-		s.fail(w, r, fmt.Errorf("web: paragraph %s/%s: live id not in the article just loaded", a.Slug, ref.ID))
-		return
+		// The article was re-imported between the two reads: read it again,
+		// now that it holds the id.
+		fresh, err := s.db.Article(r.Context(), a.Slug)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if b, ok = blockByID(fresh, ref.ID); !ok {
+			s.fail(w, r, fmt.Errorf("web: paragraph %s/%s: live id not in the article", a.Slug, ref.ID))
+			return
+		}
+		a = fresh
 	}
 	p := s.articlePage(r, a, ref.ID)
 	// A paragraph's own link previews that paragraph, not the article.
