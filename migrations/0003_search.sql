@@ -21,7 +21,10 @@ CREATE VIRTUAL TABLE search_fts USING fts5 (
 	byline,
 	content = 'search_docs',
 	content_rowid = 'id',
-	tokenize = 'porter unicode61 remove_diacritics 2'
+	tokenize = 'porter unicode61 remove_diacritics 2',
+	-- Prefix indexes, so that a short prefix such as lib* need not merge
+	-- the posting lists of every word it starts.
+	prefix = '2 3 4'
 );
 
 CREATE TRIGGER search_paragraph_insert AFTER INSERT ON paragraphs BEGIN

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,8 +64,31 @@ type SearchResults struct {
 	Capped bool
 }
 
+// CommonTermRows is where a word stops being informative for ranking:
+// a term matching at least this many paragraphs is left out of the bm25
+// ranking. bm25 weighs a term by how rare it is across the whole index,
+// and to know that FTS5 reads the term's whole posting list, which for a
+// very common word grows with the library. Such a word weighs next to
+// nothing anyway; the rarer words of the query do the ranking.
+const CommonTermRows = 10_000
+
+// candidate is a matching paragraph considered for ranking.
+type candidate struct {
+	rowid     int64
+	articleID int64
+	pid       string
+	kind      readingroom.BlockKind
+	score     float64
+}
+
 // Search runs q and returns the page'th page (from 1) of perPage articles,
 // best first. An empty query is EINVALID.
+//
+// The work is bounded so that a common word costs about what a rare one
+// does, however large the library: the MaxCandidates newest matching
+// paragraphs are found without scoring, only the query's informative terms
+// are scored with bm25 over just those paragraphs, and snippets are made
+// for the hits shown.
 func (db *DB) Search(ctx context.Context, q readingroom.Query, page, perPage int) (SearchResults, error) {
 	if q.Empty() {
 		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "Type a word or a phrase to search for.")
@@ -71,128 +96,212 @@ func (db *DB) Search(ctx context.Context, q readingroom.Query, page, perPage int
 	if page < 1 || perPage < 1 {
 		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "no such page of results")
 	}
-	match := MatchExpr(q)
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return SearchResults{}, fmt.Errorf("store: search: %w", err)
 	}
 	defer tx.Rollback()
 
-	var (
-		filters []string
-		args    = []any{match}
-	)
-	if q.Slug != "" {
-		filters = append(filters, "a.slug = ?")
-		args = append(args, q.Slug)
+	match := MatchExpr(q)
+	cands, capped, err := findCandidates(ctx, tx, q, match)
+	if err != nil || len(cands) == 0 {
+		return SearchResults{}, err
 	}
-	if q.YearFrom != 0 {
-		filters = append(filters, "a.published >= ?")
-		args = append(args, strconv.Itoa(q.YearFrom)+"-01-01")
+	if err := scoreCandidates(ctx, tx, q, cands); err != nil {
+		return SearchResults{}, err
 	}
-	if q.YearTo != 0 {
-		filters = append(filters, "a.published <= ?")
-		args = append(args, strconv.Itoa(q.YearTo)+"-12-31")
-	}
-	where := ""
-	for _, f := range filters {
-		where += " AND " + f
-	}
-	args = append(args, MaxCandidates, perPage, (page-1)*perPage)
 
-	// Candidates: the newest matching paragraphs, scored. Articles: ranked
-	// by their best paragraph. Hits: the best few paragraphs of the
-	// articles on this page.
-	rows, err := tx.QueryContext(ctx, `
-		WITH cand AS (
-			SELECT search_fts.rowid AS id, p.article_id AS article_id, p.pid AS pid, p.kind AS kind,
-				-bm25(search_fts, `+weights()+`) AS score
-			FROM search_fts
-			JOIN paragraphs p ON p.id = search_fts.rowid
-			JOIN articles a ON a.id = p.article_id
-			WHERE search_fts MATCH ?`+where+`
-			ORDER BY search_fts.rowid DESC
-			LIMIT ?
-		),
-		ranked AS (
-			SELECT article_id, max(score) AS best, count(*) AS matches
-			FROM cand GROUP BY article_id
-		),
-		counted AS (
-			SELECT article_id, best, matches, count(*) OVER () AS total, (SELECT count(*) FROM cand) AS ncand
-			FROM ranked
-		),
-		page AS (
-			SELECT * FROM counted ORDER BY best DESC, article_id DESC LIMIT ? OFFSET ?
-		),
-		hits AS (
-			SELECT c.id, c.article_id, c.pid, c.kind, c.score,
-				row_number() OVER (PARTITION BY c.article_id ORDER BY c.score DESC, c.id) AS n
-			FROM cand c JOIN page USING (article_id)
-		)
-		SELECT pg.total, pg.ncand, pg.best, pg.matches, a.slug, a.title, a.byline, a.published, a.publication,
-			h.id, h.pid, h.kind, h.score
-		FROM page pg
-		JOIN articles a ON a.id = pg.article_id
-		JOIN hits h ON h.article_id = pg.article_id AND h.n <= `+strconv.Itoa(HitsPerArticle)+`
-		ORDER BY pg.best DESC, pg.article_id DESC, h.n`, args...)
-	if err != nil {
-		return SearchResults{}, searchError(err)
+	// Group by article: an article ranks by its best paragraph.
+	type group struct {
+		articleID int64
+		best      float64
+		hits      []*candidate
 	}
-	defer rows.Close()
+	byArticle := map[int64]*group{}
+	var groups []*group
+	for i := range cands {
+		c := &cands[i]
+		g := byArticle[c.articleID]
+		if g == nil {
+			g = &group{articleID: c.articleID, best: c.score}
+			byArticle[c.articleID] = g
+			groups = append(groups, g)
+		}
+		g.best = max(g.best, c.score)
+		g.hits = append(g.hits, c)
+	}
+	// Best first; among equals, the newer article (candidates come newest
+	// first, so a stable sort keeps that order).
+	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Compare(b.best, a.best) })
 
-	var (
-		res    SearchResults
-		rowids []int64
-		at     []*SearchHit
-	)
-	for rows.Next() {
-		var (
-			total, ncand, matches int
-			best                  float64
-			r                     SearchResult
-			published             sql.NullString
-			h                     SearchHit
-			rowid                 int64
-		)
-		if err := rows.Scan(&total, &ncand, &best, &matches, &r.Slug, &r.Title, &r.Byline, &published, &r.Publication,
-			&rowid, &h.PID, &h.Kind, &h.Score); err != nil {
-			return SearchResults{}, fmt.Errorf("store: search: %w", err)
-		}
-		res.Total, res.Capped = total, ncand >= MaxCandidates
-		if n := len(res.Results); n == 0 || res.Results[n-1].Slug != r.Slug {
-			if r.Published, err = parseDate(published); err != nil {
-				return SearchResults{}, fmt.Errorf("store: search: %w", err)
-			}
-			r.Score, r.Matches = best, matches
-			res.Results = append(res.Results, r)
-		}
-		last := &res.Results[len(res.Results)-1]
-		last.Hits = append(last.Hits, h)
-		rowids = append(rowids, rowid)
+	res := SearchResults{Total: len(groups), Capped: capped}
+	from := (page - 1) * perPage
+	if from >= len(groups) {
+		return res, nil
 	}
-	if err := rows.Err(); err != nil {
-		return SearchResults{}, searchError(err)
-	}
-	for i := range res.Results {
-		for j := range res.Results[i].Hits {
-			at = append(at, &res.Results[i].Hits[j])
-		}
-	}
-	// Snippets only for the hits shown: snippet() is the costly part.
-	for k, rowid := range rowids {
-		var raw string
-		err := tx.QueryRowContext(ctx, `
-			SELECT snippet(search_fts, 0, ?, ?, '…', ?) FROM search_fts
-			WHERE search_fts MATCH ? AND rowid = ?`,
-			markOpen, markClose, snippetTokens, match, rowid,
-		).Scan(&raw)
+	groups = groups[from:min(from+perPage, len(groups))]
+	for _, g := range groups {
+		slices.SortStableFunc(g.hits, func(a, b *candidate) int { return cmp.Compare(b.score, a.score) })
+		r, err := loadResultArticle(ctx, tx, g.articleID)
 		if err != nil {
-			return SearchResults{}, searchError(err)
+			return SearchResults{}, err
 		}
-		at[k].Snippet = SnippetHTML(raw)
+		r.Score, r.Matches = g.best, len(g.hits)
+		for _, c := range g.hits[:min(HitsPerArticle, len(g.hits))] {
+			snip, err := snippet(ctx, tx, match, c.rowid)
+			if err != nil {
+				return SearchResults{}, err
+			}
+			r.Hits = append(r.Hits, SearchHit{PID: c.pid, Kind: c.kind, Snippet: snip, Score: c.score})
+		}
+		res.Results = append(res.Results, r)
 	}
 	return res, nil
+}
+
+// findCandidates returns the newest matching paragraphs, at most
+// MaxCandidates, and whether there were more. FTS5 walks the index in
+// rowid order and stops at the limit; nothing is scored here.
+func findCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, match string) ([]candidate, bool, error) {
+	query := `SELECT search_fts.rowid, p.article_id, p.pid, p.kind
+		FROM search_fts JOIN paragraphs p ON p.id = search_fts.rowid`
+	args := []any{match}
+	var filters []string
+	if q.Slug != "" {
+		// One article: look up its few paragraphs by rowid instead of
+		// walking every match in the library.
+		filters = append(filters, `search_fts.rowid IN (SELECT id FROM paragraphs WHERE article_id = (SELECT id FROM articles WHERE slug = ?))`)
+		args = append(args, q.Slug)
+	}
+	if q.YearFrom != 0 || q.YearTo != 0 {
+		query += ` JOIN articles a ON a.id = p.article_id`
+		if q.YearFrom != 0 {
+			filters = append(filters, "a.published >= ?")
+			args = append(args, strconv.Itoa(q.YearFrom)+"-01-01")
+		}
+		if q.YearTo != 0 {
+			filters = append(filters, "a.published <= ?")
+			args = append(args, strconv.Itoa(q.YearTo)+"-12-31")
+		}
+	}
+	query += ` WHERE search_fts MATCH ?`
+	for _, f := range filters {
+		query += " AND " + f
+	}
+	query += ` ORDER BY search_fts.rowid DESC LIMIT ?`
+	args = append(args, MaxCandidates+1)
+
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, false, searchError(err)
+	}
+	defer rows.Close()
+	var cands []candidate
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.rowid, &c.articleID, &c.pid, &c.kind); err != nil {
+			return nil, false, searchError(err)
+		}
+		cands = append(cands, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, searchError(err)
+	}
+	if len(cands) > MaxCandidates {
+		return cands[:MaxCandidates], true, nil
+	}
+	return cands, false, nil
+}
+
+// scoreCandidates gives each candidate its bm25 score (higher is better)
+// for the query's informative terms, computed over the candidates' rowid
+// range only. A candidate none of them matches keeps a score of 0.
+func scoreCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands []candidate) error {
+	var informative []readingroom.Term
+	for _, c := range q.Must {
+		for _, t := range c {
+			n, err := countUpTo(ctx, tx, MatchExpr(readingroom.Query{Must: []readingroom.Clause{{t}}}), CommonTermRows)
+			if err != nil {
+				return err
+			}
+			if n < CommonTermRows {
+				informative = append(informative, t)
+			}
+		}
+	}
+	if len(informative) == 0 {
+		return nil // every word is common: newest first
+	}
+	rank := MatchExpr(readingroom.Query{Must: []readingroom.Clause{informative}})
+	lo, hi := cands[len(cands)-1].rowid, cands[0].rowid
+	rows, err := tx.QueryContext(ctx, `
+		SELECT rowid, -bm25(search_fts, `+weights()+`) FROM search_fts
+		WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`, rank, lo, hi)
+	if err != nil {
+		return searchError(err)
+	}
+	defer rows.Close()
+	score := make(map[int64]float64, len(cands))
+	for rows.Next() {
+		var (
+			id int64
+			s  float64
+		)
+		if err := rows.Scan(&id, &s); err != nil {
+			return searchError(err)
+		}
+		score[id] = s
+	}
+	if err := rows.Err(); err != nil {
+		return searchError(err)
+	}
+	for i := range cands {
+		cands[i].score = score[cands[i].rowid]
+	}
+	return nil
+}
+
+// countUpTo counts the paragraphs matching expr, stopping at limit.
+func countUpTo(ctx context.Context, tx *sql.Tx, expr string, limit int) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `
+		SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)`, expr, limit,
+	).Scan(&n)
+	if err != nil {
+		return 0, searchError(err)
+	}
+	return n, nil
+}
+
+func loadResultArticle(ctx context.Context, tx *sql.Tx, articleID int64) (SearchResult, error) {
+	var (
+		r         SearchResult
+		published sql.NullString
+	)
+	err := tx.QueryRowContext(ctx, `
+		SELECT slug, title, byline, published, publication FROM articles WHERE id = ?`, articleID,
+	).Scan(&r.Slug, &r.Title, &r.Byline, &published, &r.Publication)
+	if err != nil {
+		return r, searchError(err)
+	}
+	if r.Published, err = parseDate(published); err != nil {
+		return r, searchError(err)
+	}
+	return r, nil
+}
+
+// snippet returns the best passage of a paragraph for the query, as HTML.
+func snippet(ctx context.Context, tx *sql.Tx, match string, rowid int64) (string, error) {
+	var raw string
+	err := tx.QueryRowContext(ctx, `
+		SELECT snippet(search_fts, 0, ?, ?, '…', ?) FROM search_fts
+		WHERE search_fts MATCH ? AND rowid = ?`,
+		markOpen, markClose, snippetTokens, match, rowid,
+	).Scan(&raw)
+	if err != nil {
+		return "", searchError(err)
+	}
+	return SnippetHTML(raw), nil
 }
 
 func weights() string {
