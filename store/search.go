@@ -107,7 +107,7 @@ func (db *DB) Search(ctx context.Context, q readingroom.Query, page, perPage int
 	if err != nil || len(cands) == 0 {
 		return SearchResults{}, err
 	}
-	if err := scoreCandidates(ctx, tx, q, cands); err != nil {
+	if err := scoreCandidates(ctx, tx, q, cands, capped); err != nil {
 		return SearchResults{}, err
 	}
 
@@ -216,13 +216,21 @@ func findCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, match 
 // scoreCandidates gives each candidate its bm25 score (higher is better)
 // for the query's informative terms, computed over the candidates' rowid
 // range only. A candidate none of them matches keeps a score of 0.
-func scoreCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands []candidate) error {
+func scoreCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands []candidate, capped bool) error {
+	// A query of one term with no filters, not capped, has already been
+	// counted: its candidates are all its matches. (For a rare phrase of
+	// common words, counting again would read both posting lists again.)
+	single := len(q.Must) == 1 && len(q.Must[0]) == 1 && len(q.Not) == 0 && q.Slug == "" && q.YearFrom == 0 && q.YearTo == 0
 	var informative []readingroom.Term
 	for _, c := range q.Must {
 		for _, t := range c {
-			n, err := countUpTo(ctx, tx, MatchExpr(readingroom.Query{Must: []readingroom.Clause{{t}}}), CommonTermRows)
-			if err != nil {
-				return err
+			n := len(cands)
+			if !single || capped {
+				var err error
+				n, err = countUpTo(ctx, tx, MatchExpr(readingroom.Query{Must: []readingroom.Clause{{t}}}), CommonTermRows)
+				if err != nil {
+					return err
+				}
 			}
 			if n < CommonTermRows {
 				informative = append(informative, t)
