@@ -174,6 +174,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	pages := []struct{ name, path string }{
 		{"library", "/"},
 		{"article", "/a/the-quiet-room-why-libraries-still-matter"},
+		{"search", "/search?q=reading+room"},
 	}
 	if _, err := os.Stat(seeds); err == nil {
 		pages = append(pages, struct{ name, path string }{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
