@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,51 +17,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/readingroom/readingroom/web"
+	"github.com/readingroom/readingroom/web/browsertest"
 )
 
-// browser starts headless Chromium for a test. Where there is none it
-// skips, unless READINGROOM_REQUIRE_BROWSER is set (CI sets it), which
-// makes a missing browser a failure.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := os.Getenv("READINGROOM_CHROMIUM")
-	if path == "" {
-		for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-			if p, err := exec.LookPath(name); err == nil {
-				path = p
-				break
-			}
-		}
-	}
-	if path == "" {
-		msg := "no Chromium found (install Debian's chromium package, or set READINGROOM_CHROMIUM)"
-		if os.Getenv("READINGROOM_REQUIRE_BROWSER") != "" {
-			t.Fatal(msg + "; READINGROOM_REQUIRE_BROWSER is set, so this is a failure")
-		}
-		t.Skip(msg + ": skipping the browser test")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	// The first action starts the browser; it lives as long as ctx.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium at %s: %v", path, err)
-	}
-	return ctx
-}
+func browser(t *testing.T) context.Context { return browsertest.New(t) }
 
 // room serves a reading room with the test dumps imported.
 func room(t *testing.T) *httptest.Server {
@@ -141,14 +99,9 @@ func TestBrowserLibraryToParagraph(t *testing.T) {
 	}
 }
 
-// eval runs a script in the page and returns its value.
 func eval[T any](ctx context.Context, t *testing.T, script string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script))
-	if err != nil {
-		t.Fatalf("%s: %v", script, err)
-	}
-	return v
+	return browsertest.Eval[T](ctx, t, script)
 }
 
 // colorScheme emulates the system's light or dark preference.
