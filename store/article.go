@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom"
@@ -71,6 +72,11 @@ func (db *DB) SaveArticle(ctx context.Context, a *readingroom.Article, source st
 		ids  []string
 	)
 	id, stored, err := findArticle(ctx, tx, a.Key())
+	if errors.Is(err, sql.ErrNoRows) {
+		// A new title may be an edited one: the same article, found by
+		// its paragraphs.
+		id, stored, err = findArticleByText(ctx, tx, a)
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		out = Created
@@ -130,6 +136,55 @@ func findArticle(ctx context.Context, tx *sql.Tx, key string) (int64, storedArti
 	return id, s, err
 }
 
+// Thresholds for recognising an article whose title was edited.
+const (
+	textMatchMinWords      = 8  // paragraphs shorter than this are too common to tell
+	textMatchMaxParagraphs = 64 // paragraphs looked up
+	textMatchMinShared     = 3  // unchanged paragraphs needed
+)
+
+// findArticleByText finds the stored article that shares at least half of
+// a's substantial paragraphs, unchanged (and at least textMatchMinShared
+// of them): the same article under an edited title. sql.ErrNoRows when
+// there is none.
+func findArticleByText(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (int64, storedArticle, error) {
+	var pids []any
+	seen := map[string]bool{}
+	for _, b := range a.Blocks {
+		if b.Kind != readingroom.KindParagraph || len(strings.Fields(b.Text)) < textMatchMinWords {
+			continue
+		}
+		if pid := readingroom.ParagraphID(b.Text, 0); !seen[pid] {
+			seen[pid] = true
+			pids = append(pids, pid)
+		}
+		if len(pids) == textMatchMaxParagraphs {
+			break
+		}
+	}
+	if len(pids) < textMatchMinShared {
+		return 0, storedArticle{}, sql.ErrNoRows
+	}
+	var (
+		id     int64
+		shared int
+	)
+	err := tx.QueryRowContext(ctx, `
+		SELECT article_id, count(*) FROM paragraphs
+		WHERE pid IN (?`+strings.Repeat(", ?", len(pids)-1)+`)
+		GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT 1`, pids...,
+	).Scan(&id, &shared)
+	if err != nil {
+		return 0, storedArticle{}, err
+	}
+	if shared < textMatchMinShared || 2*shared < len(pids) {
+		return 0, storedArticle{}, sql.ErrNoRows
+	}
+	var s storedArticle
+	err = tx.QueryRowContext(ctx, `SELECT slug, fingerprint FROM articles WHERE id = ?`, id).Scan(&s.slug, &s.fingerprint)
+	return id, s, err
+}
+
 func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, source, now string) (string, []string, error) {
 	slug, err := uniqueSlug(ctx, tx, readingroom.Slugify(a.Title))
 	if err != nil {
@@ -157,13 +212,14 @@ func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, sour
 }
 
 func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Article, source, now string) ([]string, error) {
-	// The key is unchanged by definition; slug and created_at are kept.
+	// The slug and created_at are kept, so links keep working; the key
+	// follows the title when the title was edited.
 	_, err := tx.ExecContext(ctx, `
-		UPDATE articles SET title = ?, standfirst = ?, byline = ?, image_credit = ?,
+		UPDATE articles SET key = ?, title = ?, standfirst = ?, byline = ?, image_credit = ?,
 			published = ?, publication = ?, issue_title = ?, word_count = ?,
 			fingerprint = ?, source = ?, updated_at = ?
 		WHERE id = ?`,
-		a.Title, a.Standfirst, a.Byline, a.ImageCredit, dateValue(a.Published),
+		a.Key(), a.Title, a.Standfirst, a.Byline, a.ImageCredit, dateValue(a.Published),
 		a.Publication, a.IssueTitle, a.WordCount(), a.Fingerprint(), source, now, id,
 	)
 	if err != nil {

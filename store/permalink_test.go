@@ -344,3 +344,40 @@ func BenchmarkReimport(b *testing.B) {
 		n++
 	}
 }
+
+// An article whose title was corrected between two imports is the same
+// article: updated in place, slug and paragraph ids kept.
+func TestEditedTitleUpdatesInPlace(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	body := []string{
+		"The reading room opened in 1889 with four hundred seats under a dome of glass and iron.",
+		"Its first librarian kept a ledger of every question asked at the desk, more than a million by 1950.",
+		"Workers came after their shifts to read the papers, and the room stayed open until ten at night.",
+		"In the war the dome was painted black, and readers worked by the light of green-shaded lamps.",
+	}
+	a := &readingroom.Article{Title: "The quiet rom", Blocks: blocksOfText(body)}
+	save(t, db, a, Created)
+	fixed := &readingroom.Article{Title: "The quiet room", Blocks: blocksOfText(append(slices.Clone(body[:3]), "A new closing paragraph about the council's budget and the future of the room."))}
+	if out, slug, err := db.SaveArticle(ctx, fixed, ""); err != nil || out != Updated || slug != a.Slug {
+		t.Fatalf("got %v %q %v, want an update of %q", out, slug, err, a.Slug)
+	}
+	if list, total, _ := db.ListArticles(ctx, 10, 0); total != 1 || list[0].Title != "The quiet room" {
+		t.Fatalf("library %+v", list)
+	}
+	for i := range 3 {
+		if fixed.Blocks[i].ID != a.Blocks[i].ID {
+			t.Errorf("paragraph %d: id %s, was %s", i, fixed.Blocks[i].ID, a.Blocks[i].ID)
+		}
+	}
+	// Saving under the new title again finds it by key.
+	again := &readingroom.Article{Title: "The quiet room", Blocks: clonedBlocks(fixed.Blocks)}
+	save(t, db, again, Unchanged)
+
+	// A different article that shares too little is a new one.
+	other := &readingroom.Article{Title: "Another room", Blocks: blocksOfText(append(slices.Clone(body[:1]),
+		"A wholly different second paragraph about a different building in another town.",
+		"A third paragraph, also new, about the people who built it and why they did.",
+		"And a fourth that closes the piece with a word about the weather that winter."))}
+	save(t, db, other, Created)
+}
