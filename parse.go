@@ -297,6 +297,13 @@ func (s segment) article() (Article, error) {
 		a.Published = d
 	}
 
+	// A byline on the first line of a block run on from other lines
+	// ("Reviewed by Sam Writer" over the book details) stands alone.
+	if len(blocks) > 0 && len(blocks[0].lines) > 1 && isByline(blocks[0].lines[0].text) {
+		first := blocks[0]
+		blocks = append([]rawBlock{{lines: first.lines[:1]}, {lines: first.lines[1:]}}, blocks[1:]...)
+	}
+
 	// After the title comes a byline ("From a correspondent:") or a
 	// standfirst, which a byline may follow.
 	if len(blocks) > 0 && a.Byline == "" && isByline(blocks[0].joined()) {
@@ -565,8 +572,9 @@ func parseHeading(b rawBlock, markdown bool) (num, title string, ok bool) {
 	return m[1], m[2], true
 }
 
-// Corrections: "Correction: This article originally named ...".
-var reCorrection = regexp.MustCompile(`(?i)^(corrections?|clarifications?)\s*:\s*(\S.*)$`)
+// Corrections: "Correction: This article originally named ...", also with
+// a date: "Correction, 12 June: ...".
+var reCorrection = regexp.MustCompile(`(?i)^(corrections?|clarifications?)(?:\s*[,(–—-][^:]{0,40})?\s*:\s*(\S.*)$`)
 
 func parseCorrection(s string) (label, text string, ok bool) {
 	m := reCorrection.FindStringSubmatch(s)

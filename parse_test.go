@@ -400,6 +400,22 @@ func TestParseRules(t *testing.T) {
 				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
 			}
 		}},
+		{"byline run on into book details", "Show Hide image\nThe review\nReviewed by Sam Writer\nThe Sea Inside\nAnn Author\nFaber, 320pp, £14.99\n\nTwo novels about the sea.\n", func(t *testing.T, arts []Article) {
+			a := arts[0]
+			if a.Title != "The review" || a.Byline != "Reviewed by Sam Writer" || len(a.Books) != 1 || a.Books[0] != (Book{"The Sea Inside", "Ann Author", "Faber, 320pp, £14.99"}) {
+				t.Errorf("%+v", a)
+			}
+		}},
+		{"dated correction", "Title\n\nStand.\n\nBody.\n\nCorrection, 12 June: A name was misspelt.\n", func(t *testing.T, arts []Article) {
+			if got := blockTexts(arts[0], KindCorrection); len(got) != 1 || got[0] != "A name was misspelt." {
+				t.Errorf("%q", got)
+			}
+		}},
+		{"author note saying who the author is", "Title\n\nStand.\n\nBody one.\n\nBody two.\n\nAnna Lee is a culture writer at the Review\n", func(t *testing.T, arts []Article) {
+			if got := blockTexts(arts[0], KindAuthorNote); len(got) != 1 {
+				t.Errorf("%+v", arts[0].Blocks)
+			}
+		}},
 		{"zero-width and soft hyphen are not content", "Ti\u200btle\n\nSoft\u00adhyphen and\u00a0\u00a0spaces.\n", func(t *testing.T, arts []Article) {
 			if a := arts[0]; a.Title != "Title" || a.Paragraphs()[0].Text != "Softhyphen and spaces." {
 				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
@@ -428,6 +444,7 @@ func TestParsePublicationLine(t *testing.T) {
 		{"This article first appeared in the March 23, 2017 issue of the Review, Spring, revisited.", "2017-03-23", "Review", "Spring, revisited"},
 		{"This piece was first published in the 12-18 May 2021 edition of The Week, Small", "2021-05-12", "Week", "Small"},
 		{"This article first appeared in the Spring 2017 issue of Granta, Home", "", "Granta", "Home"},
+		{"This article appears in the 5th-11th May 2018 issue of the New Statesman, The Library Crisis", "2018-05-05", "New Statesman", "The Library Crisis"},
 	}
 	for _, tt := range tests {
 		p, ok := parsePublication(tt.line)
