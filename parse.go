@@ -229,7 +229,9 @@ func (s segment) split() []segment {
 		head.blocks = rest.blocks[:cut]
 		out = append(out, head)
 		rest = segment{blocks: rest.blocks[cut:], markdown: s.markdown}
-		if len(rest.blocks) > 0 {
+		// A credit line before the next title, when a title and text
+		// remain without it.
+		if len(rest.blocks) >= 3 {
 			if t := rest.blocks[0].joined(); len(rest.blocks[0].lines) == 1 && isCreditLine(t) {
 				rest.credit = creditText(t)
 				rest.blocks = rest.blocks[1:]
@@ -266,8 +268,10 @@ func (s segment) article() (Article, error) {
 		return "the end of the file"
 	}
 
-	// A credit line may open an article that has no marker before it.
-	for len(blocks) > 0 && len(blocks[0].lines) == 1 && isCreditLine(blocks[0].lines[0].text) {
+	// A credit line may open an article that has no marker before it. Only
+	// a labelled one ("Photograph: ..."): after the marker, a line in
+	// capitals is more likely a title.
+	for len(blocks) > 0 && len(blocks[0].lines) == 1 && reCreditLine.MatchString(blocks[0].lines[0].text) {
 		if a.ImageCredit == "" {
 			a.ImageCredit = creditText(blocks[0].lines[0].text)
 		}

@@ -416,6 +416,11 @@ func TestParseRules(t *testing.T) {
 				t.Errorf("%+v", arts[0].Blocks)
 			}
 		}},
+		{"a title in capitals is a title", "Show Hide image\n\nSPIES LIKE US\n\nA standfirst.\n\nBody.\n", func(t *testing.T, arts []Article) {
+			if a := arts[0]; a.Title != "SPIES LIKE US" || a.ImageCredit != "" || a.Standfirst != "A standfirst." {
+				t.Errorf("%+v", a)
+			}
+		}},
 		{"zero-width and soft hyphen are not content", "Ti\u200btle\n\nSoft\u00adhyphen and\u00a0\u00a0spaces.\n", func(t *testing.T, arts []Article) {
 			if a := arts[0]; a.Title != "Title" || a.Paragraphs()[0].Text != "Softhyphen and spaces." {
 				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
