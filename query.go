@@ -27,8 +27,19 @@ import (
 // ignored (and the reader told).
 const MaxQueryLen = 1000
 
-// MaxQueryTerms bounds the terms of a query.
-const MaxQueryTerms = 32
+// MaxQueryTerms bounds the terms of a query, alternatives after OR
+// included; MaxAlternatives bounds the alternatives of one clause; and a
+// phrase keeps at most MaxPhraseWords words. Each term costs the search a
+// look-up, so these keep any query's cost bounded.
+const (
+	MaxQueryTerms   = 16
+	MaxAlternatives = 8
+	MaxPhraseWords  = 12
+)
+
+// MinPrefixLen is the shortest prefix searched as a prefix: "a*" would
+// match nearly every paragraph, so a shorter one is searched as a word.
+const MinPrefixLen = 2
 
 // TermKind says how a term matches.
 type TermKind int
@@ -91,6 +102,8 @@ func ParseQuery(s string) Query {
 	toks := lexQuery(s)
 
 	pendingOr := false
+	terms := 0 // terms kept, alternatives included
+	cutAlternatives := false
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.or {
@@ -118,7 +131,15 @@ func ParseQuery(s string) Query {
 		if !ok {
 			continue
 		}
-		if len(q.Must)+len(q.Not) >= MaxQueryTerms {
+		if term.Kind == TermPrefix && utf8.RuneCountInString(term.Words[0]) < MinPrefixLen {
+			term.Kind = TermWord
+			q.Notes = append(q.Notes, "“"+term.Words[0]+"*” is too short a prefix, so it was searched as the word “"+term.Words[0]+"”.")
+		}
+		if len(term.Words) > MaxPhraseWords {
+			term.Words = term.Words[:MaxPhraseWords]
+			q.Notes = append(q.Notes, "A phrase was cut to its first "+strconv.Itoa(MaxPhraseWords)+" words.")
+		}
+		if terms >= MaxQueryTerms {
 			q.Notes = append(q.Notes, "Only the first "+strconv.Itoa(MaxQueryTerms)+" terms were used.")
 			break
 		}
@@ -127,11 +148,20 @@ func ParseQuery(s string) Query {
 			q.Not = append(q.Not, term)
 			pendingOr = false
 		case pendingOr:
-			q.Must[len(q.Must)-1] = append(q.Must[len(q.Must)-1], term)
 			pendingOr = false
+			c := &q.Must[len(q.Must)-1]
+			if len(*c) >= MaxAlternatives {
+				if !cutAlternatives {
+					q.Notes = append(q.Notes, "Only "+strconv.Itoa(MaxAlternatives)+" alternatives joined by OR were used.")
+					cutAlternatives = true
+				}
+				continue
+			}
+			*c = append(*c, term)
 		default:
 			q.Must = append(q.Must, Clause{term})
 		}
+		terms++
 	}
 	return q
 }
@@ -256,11 +286,19 @@ func (t qtoken) term() (Term, bool) {
 }
 
 // queryWords splits s into lower-case words of letters and digits, as the
-// unicode61 tokenizer does.
+// unicode61 tokenizer does. Combining marks stay with their letter; a
+// "word" of marks alone, which the tokenizer would drop, is dropped here.
 func queryWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
 	})
+	kept := words[:0]
+	for _, w := range words {
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			kept = append(kept, w)
+		}
+	}
+	return kept
 }
 
 // parseYears reads "2017" or "2010..2017" (either order, open ends

@@ -1,6 +1,7 @@
 package readingroom
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -40,6 +41,9 @@ func TestParseQuery(t *testing.T) {
 		{"\x00\x01bus\x7f", "bus"},
 		{`title:"the bus"`, `title:"the bus"`},
 		{"-title:bus x", "x -title:bus"},
+		{"a*", "a"},
+		{"\u0301 philby", "philby"},
+		{"a OR b OR c OR d OR e OR f OR g OR h OR i OR j", "a OR b OR c OR d OR e OR f OR g OR h"},
 	}
 	for _, tt := range tests {
 		if got := ParseQuery(tt.in).String(); got != tt.want {
@@ -56,6 +60,17 @@ func TestParseQueryNotes(t *testing.T) {
 	if q := ParseQuery("x year:soon"); len(q.Notes) != 1 || !strings.Contains(q.Notes[0], "year:soon") {
 		t.Errorf("notes %q", q.Notes)
 	}
+	// OR alternatives count towards the limit on terms.
+	var chain []string
+	for i := range 40 {
+		chain = append(chain, fmt.Sprintf("w%d*", i))
+	}
+	if q := ParseQuery(strings.Join(chain, " OR ") + " " + strings.Join(chain, " ")); len(q.Must[0]) != MaxAlternatives || len(q.Must) != MaxQueryTerms-MaxAlternatives+1 {
+		t.Errorf("OR chain: %d alternatives, %d clauses", len(q.Must[0]), len(q.Must))
+	}
+	if q := ParseQuery(`"the the the the the the the the the the the the the the the"`); len(q.Must[0][0].Words) != MaxPhraseWords || len(q.Notes) != 1 {
+		t.Errorf("long phrase: %+v", q)
+	}
 	if q := ParseQuery("-only -negative"); !q.Empty() || len(q.Not) != 2 {
 		t.Errorf("%+v", q)
 	}
@@ -67,12 +82,22 @@ func FuzzParseQuery(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		q := ParseQuery(s)
-		if len(q.Must)+len(q.Not) > MaxQueryTerms {
-			t.Fatalf("%d terms", len(q.Must)+len(q.Not))
+		terms := len(q.Not)
+		for _, c := range q.Must {
+			terms += len(c)
+			if len(c) > MaxAlternatives {
+				t.Fatalf("%d alternatives", len(c))
+			}
+		}
+		if terms > MaxQueryTerms {
+			t.Fatalf("%d terms", terms)
 		}
 		check := func(term Term) {
-			if len(term.Words) == 0 || term.Kind != TermPhrase && len(term.Words) != 1 {
+			if len(term.Words) == 0 || len(term.Words) > MaxPhraseWords || term.Kind != TermPhrase && len(term.Words) != 1 {
 				t.Fatalf("bad term %+v", term)
+			}
+			if term.Kind == TermPrefix && utf8.RuneCountInString(term.Words[0]) < MinPrefixLen {
+				t.Fatalf("prefix too short: %+v", term)
 			}
 			for _, w := range term.Words {
 				if w == "" || !utf8.ValidString(w) || strings.ContainsAny(w, "\" *:-") {

@@ -27,6 +27,10 @@ type DB struct {
 	r *sql.DB
 	// now is the clock behind created_at and updated_at; tests replace it.
 	now func() time.Time
+	// searches holds a token for each search under way.
+	searches chan struct{}
+	// searchTimeout bounds one search: SearchTimeout.
+	searchTimeout time.Duration
 }
 
 // Settings every connection must have. They go in the DSN so that a
@@ -104,7 +108,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
-	return &DB{w: w, r: r, now: time.Now}, nil
+	// Searches may take all but one reader, so pages never wait for them.
+	return &DB{w: w, r: r, now: time.Now, searches: make(chan struct{}, n-1), searchTimeout: SearchTimeout}, nil
 }
 
 // Close closes the readers and then the writer; closing the last connection

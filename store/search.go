@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"html"
 	"slices"
@@ -96,6 +97,35 @@ func (db *DB) Search(ctx context.Context, q readingroom.Query, page, perPage int
 	if page < 1 || perPage < 1 {
 		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "no such page of results")
 	}
+	// A search that cannot finish in SearchTimeout is stopped (go-sqlite3
+	// interrupts the statement when the context ends) and the reader is
+	// told to narrow it.
+	ctx, cancel := context.WithTimeout(ctx, db.searchTimeout)
+	defer cancel()
+	select {
+	case db.searches <- struct{}{}:
+		defer func() { <-db.searches }()
+	case <-ctx.Done():
+		return SearchResults{}, searchStopped(ctx)
+	}
+	res, err := db.search(ctx, q, page, perPage)
+	if err != nil && ctx.Err() != nil {
+		return SearchResults{}, searchStopped(ctx)
+	}
+	return res, err
+}
+
+// SearchTimeout bounds one search (DB.searchTimeout, which tests shorten).
+const SearchTimeout = 3 * time.Second
+
+func searchStopped(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return readingroom.Errorf(readingroom.EINVALID, "That search matches too much to finish quickly. Add a word, use a longer prefix, or search for a phrase.")
+	}
+	return fmt.Errorf("store: search: %w", ctx.Err())
+}
+
+func (db *DB) search(ctx context.Context, q readingroom.Query, page, perPage int) (SearchResults, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return SearchResults{}, fmt.Errorf("store: search: %w", err)

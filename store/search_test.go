@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/readingroom/readingroom"
 )
@@ -264,4 +265,29 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("query %q (MATCH %s): %v", s, MatchExpr(q), err)
 		}
 	})
+}
+
+// A search that runs out of time is stopped and says so, in words for the
+// reader; one that cannot get a turn is stopped the same way.
+func TestSearchStoppedWhenTooBroad(t *testing.T) {
+	db := searchDB(t)
+	db.searchTimeout = time.Nanosecond
+	_, err := db.Search(context.Background(), readingroom.ParseQuery("ledger"), 1, 10)
+	if readingroom.ErrorCode(err) != readingroom.EINVALID || !strings.Contains(readingroom.ErrorMessage(err), "too much to finish quickly") {
+		t.Errorf("got %v, want the too-broad message", err)
+	}
+	db.searchTimeout = 50 * time.Millisecond
+	for range cap(db.searches) {
+		db.searches <- struct{}{}
+	}
+	_, err = db.Search(context.Background(), readingroom.ParseQuery("ledger"), 1, 10)
+	if readingroom.ErrorCode(err) != readingroom.EINVALID {
+		t.Errorf("with every turn taken: got %v, want the too-broad message", err)
+	}
+	for range cap(db.searches) {
+		<-db.searches
+	}
+	if res, err := db.Search(context.Background(), readingroom.ParseQuery("ledger"), 1, 10); err != nil || len(res.Results) == 0 {
+		t.Errorf("after the turns are free: %+v %v", res, err)
+	}
 }

@@ -27,6 +27,8 @@ type SearchPage struct {
 	// NoSuchPage says the message is about the page number, not the
 	// query.
 	NoSuchPage bool
+	// TooBroad says the search was stopped before it finished.
+	TooBroad bool
 	// Total counts the matching articles; when Capped it is a lower
 	// bound (only the best candidates were ranked).
 	Total   int
@@ -56,6 +58,9 @@ type Link struct {
 func (p SearchPage) MessageHeading() string {
 	if p.NoSuchPage {
 		return "No such page"
+	}
+	if p.TooBroad {
+		return "Too broad to finish"
 	}
 	return "Nothing to search for"
 }

@@ -33,19 +33,10 @@ func shownQuery(raw string) string {
 }
 
 // runSearch runs q for page n. A page past the end is not an error here:
-// it comes back with no results and the total of page 1 (the store counts
-// only what a page reaches), and ok false.
+// it comes back with no results, the total, and ok false.
 func (s *server) runSearch(ctx context.Context, q readingroom.Query, n, perPage int) (res store.SearchResults, ok bool, err error) {
 	res, err = s.db.Search(ctx, q, n, perPage)
-	if err != nil || len(res.Results) > 0 || n == 1 {
-		return res, err == nil, err
-	}
-	first, err := s.db.Search(ctx, q, 1, perPage)
-	if err != nil {
-		return store.SearchResults{}, false, err
-	}
-	first.Results = nil
-	return first, false, nil
+	return res, err == nil && (len(res.Results) > 0 || n == 1), err
 }
 
 // emptyQueryMessage says why q, which has nothing to match, was not run.
@@ -93,8 +84,10 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	res, ok, err := s.runSearch(r.Context(), q, n, searchPerPage)
 	if readingroom.ErrorCode(err) == readingroom.EINVALID {
-		// The store's EINVALID messages are written for the reader.
+		// The store's EINVALID messages are written for the reader; for a
+		// query with words, the search was stopped as too broad.
 		p.Message = readingroom.ErrorMessage(err)
+		p.TooBroad = true
 		s.renderPage(w, r, templates.Search(p))
 		return
 	}
