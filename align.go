@@ -36,6 +36,9 @@ type Alignment struct {
 	Aliases map[string]string
 	// Tombstones are the stored blocks whose text is gone.
 	Tombstones []Tombstone
+	// Revived lists the tombstoned ids that came back: a block whose text
+	// is exactly that of a deleted paragraph takes its id again.
+	Revived []string
 }
 
 // Similarity thresholds. A block continues a stored one when their words
@@ -69,6 +72,14 @@ const (
 // Every id in prev ends up in exactly one of IDs, Aliases and Tombstones.
 // Align does not modify its arguments.
 func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
+	return AlignRetired(prev, nil, blocks, used)
+}
+
+// AlignRetired is Align for an article that also has tombstones, retired:
+// a new block whose text is exactly a tombstone's (a deleted paragraph
+// restored, or two copies of a file imported in turn) takes the
+// tombstone's id back, and its old links show it again.
+func AlignRetired(prev, retired []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 	match := make([]int, len(blocks)) // index in prev, or -1
 	for i := range match {
 		match[i] = -1
@@ -97,6 +108,22 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 		}
 	}
 
+	// Identical text that was deleted before comes back under its id.
+	revive := map[int]int{} // index in blocks -> index in retired
+	if len(retired) > 0 {
+		gone := make(map[string][]int, len(retired))
+		for k, r := range retired {
+			n := Normalize(r.Text)
+			gone[n] = append(gone[n], k)
+		}
+		for i, n := range normNew {
+			if q := gone[n]; match[i] < 0 && len(q) > 0 {
+				revive[i] = q[0]
+				gone[n] = q[1:]
+			}
+		}
+	}
+
 	// 2. Similar text: the best-scoring pairs first.
 	newWords := make([]wordSet, len(blocks))
 	for i := range blocks {
@@ -112,7 +139,7 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 	}
 	var freeNew, freeOld []int
 	for i := range blocks {
-		if match[i] < 0 {
+		if _, revived := revive[i]; match[i] < 0 && !revived {
 			freeNew = append(freeNew, i)
 		}
 	}
@@ -180,12 +207,17 @@ func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
 			al.IDs[i] = prev[j].ID
 		}
 	}
+	for i, k := range revive {
+		al.IDs[i] = retired[k].ID
+		al.Revived = append(al.Revived, retired[k].ID)
+	}
+	slices.Sort(al.Revived)
 	occurrence := map[string]int{}
 	for i, b := range blocks {
 		n := normNew[i]
 		k := occurrence[n]
 		occurrence[n]++
-		if match[i] >= 0 {
+		if match[i] >= 0 || al.IDs[i] != "" {
 			continue
 		}
 		id := ParagraphID(b.Text, k)

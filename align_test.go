@@ -54,7 +54,7 @@ func checkAlignment(t *testing.T, prev []PrevBlock, blocks []Block, used map[str
 			t.Fatalf("id %q given twice", id)
 		}
 		live[id] = true
-		if used[id] && !prevIDs[id] {
+		if used[id] && !prevIDs[id] && !slices.Contains(al.Revived, id) {
 			t.Fatalf("retired id %q reused", id)
 		}
 	}
@@ -250,5 +250,22 @@ func TestAlignSkipsUsedIDs(t *testing.T) {
 	al = Align(prev, blocksOf("New.", "old."), map[string]bool{"keptkept": true})
 	if want := []string{ParagraphID("New.", 0), "keptkept"}; !slices.Equal(al.IDs, want) {
 		t.Errorf("ids %q, want %q", al.IDs, want)
+	}
+}
+
+// A paragraph deleted and later restored takes its old id back.
+func TestAlignRevivesDeletedText(t *testing.T) {
+	P := sampleParagraphs
+	prev := prevOf([]string{P[0], P[2]})
+	retired := []PrevBlock{{ID: ParagraphID(P[1], 0), Kind: KindParagraph, Text: P[1]}}
+	used := map[string]bool{retired[0].ID: true, prev[0].ID: true, prev[1].ID: true}
+	blocks := blocksOf(P[0], P[1], P[2])
+	al := AlignRetired(prev, retired, blocks, used)
+	checkAlignment(t, prev, blocks, used, al)
+	if al.IDs[1] != retired[0].ID || !slices.Equal(al.Revived, []string{retired[0].ID}) {
+		t.Errorf("ids %v revived %v, want %s back", al.IDs, al.Revived, retired[0].ID)
+	}
+	if al.IDs[0] != prev[0].ID || al.IDs[2] != prev[1].ID {
+		t.Errorf("live ids changed: %v", al.IDs)
 	}
 }

@@ -56,6 +56,13 @@ type ArticleSummary struct {
 // a.Blocks are ignored: the store alone assigns them. On success a.Slug and
 // every a.Blocks[i].ID are filled in; the slug is also returned.
 func (db *DB) SaveArticle(ctx context.Context, a *readingroom.Article, source string) (Outcome, string, error) {
+	return db.SaveArticleIn(ctx, a, source, nil)
+}
+
+// SaveArticleIn is SaveArticle for one article of an import whose articles
+// have the keys in run. A stored article under one of those keys is never
+// taken for a under an edited title: it is in the import under its own.
+func (db *DB) SaveArticleIn(ctx context.Context, a *readingroom.Article, source string, run map[string]bool) (Outcome, string, error) {
 	if err := validateArticle(a); err != nil {
 		return 0, "", fmt.Errorf("store: save article: %w", err)
 	}
@@ -75,7 +82,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *readingroom.Article, source st
 	if errors.Is(err, sql.ErrNoRows) {
 		// A new title may be an edited one: the same article, found by
 		// its paragraphs.
-		id, stored, err = findArticleByText(ctx, tx, a)
+		id, stored, err = findArticleByText(ctx, tx, a, run)
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -144,10 +151,11 @@ const (
 )
 
 // findArticleByText finds the stored article that shares at least half of
-// a's substantial paragraphs, unchanged (and at least textMatchMinShared
-// of them): the same article under an edited title. sql.ErrNoRows when
-// there is none.
-func findArticleByText(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (int64, storedArticle, error) {
+// a's substantial paragraphs, unchanged, and at least half of its own
+// paragraphs with a (and at least textMatchMinShared of them): the same
+// article under an edited title. Articles whose key is in exclude are
+// passed over. sql.ErrNoRows when there is none.
+func findArticleByText(ctx context.Context, tx *sql.Tx, a *readingroom.Article, exclude map[string]bool) (int64, storedArticle, error) {
 	var pids []any
 	seen := map[string]bool{}
 	for _, b := range a.Blocks {
@@ -165,24 +173,37 @@ func findArticleByText(ctx context.Context, tx *sql.Tx, a *readingroom.Article) 
 	if len(pids) < textMatchMinShared {
 		return 0, storedArticle{}, sql.ErrNoRows
 	}
-	var (
-		id     int64
-		shared int
-	)
-	err := tx.QueryRowContext(ctx, `
-		SELECT article_id, count(*) FROM paragraphs
-		WHERE pid IN (?`+strings.Repeat(", ?", len(pids)-1)+`)
-		GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT 1`, pids...,
-	).Scan(&id, &shared)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT p.article_id, count(*), a.key, a.slug, a.fingerprint,
+			(SELECT count(*) FROM paragraphs q WHERE q.article_id = p.article_id AND q.kind = 'paragraph')
+		FROM paragraphs p JOIN articles a ON a.id = p.article_id
+		WHERE p.pid IN (?`+strings.Repeat(", ?", len(pids)-1)+`)
+		GROUP BY p.article_id ORDER BY count(*) DESC, p.article_id LIMIT 8`, pids...)
 	if err != nil {
 		return 0, storedArticle{}, err
 	}
-	if shared < textMatchMinShared || 2*shared < len(pids) {
-		return 0, storedArticle{}, sql.ErrNoRows
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id            int64
+			shared, total int
+			key           string
+			s             storedArticle
+		)
+		if err := rows.Scan(&id, &shared, &key, &s.slug, &s.fingerprint, &total); err != nil {
+			return 0, storedArticle{}, err
+		}
+		if exclude[key] {
+			continue
+		}
+		if shared >= textMatchMinShared && 2*shared >= len(pids) && 2*shared >= total {
+			return id, s, nil
+		}
 	}
-	var s storedArticle
-	err = tx.QueryRowContext(ctx, `SELECT slug, fingerprint FROM articles WHERE id = ?`, id).Scan(&s.slug, &s.fingerprint)
-	return id, s, err
+	if err := rows.Err(); err != nil {
+		return 0, storedArticle{}, err
+	}
+	return 0, storedArticle{}, sql.ErrNoRows
 }
 
 func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, source, now string) (string, []string, error) {

@@ -275,21 +275,32 @@ func TestSaveEditedArticle(t *testing.T) {
 	}
 }
 
-func TestRemovedParagraphIDIsNotReused(t *testing.T) {
+// A paragraph deleted and then restored takes its old id back, so the old
+// link shows it again; an id is never given to other text.
+func TestRestoredParagraphGetsItsIDBack(t *testing.T) {
 	db := openTest(t)
 	a := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para("Kept."), para("Gone for a while.")}}
 	save(t, db, a, Created)
 	goneID := a.Blocks[1].ID
 
-	b := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para("Kept.")}}
+	b := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para("Kept."), para("Other text in its place.")}}
 	save(t, db, b, Updated)
+	if b.Blocks[1].ID == goneID {
+		t.Fatalf("other text took the retired id %q", goneID)
+	}
+	if ref, err := db.Paragraph(t.Context(), "ids", goneID); err != nil || ref.State != ParagraphDeleted {
+		t.Fatalf("deleted paragraph: %+v %v", ref, err)
+	}
 	c := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para("Kept."), para("Gone for a while.")}}
 	save(t, db, c, Updated)
-	if c.Blocks[1].ID == goneID {
-		t.Errorf("a paragraph re-added after deletion got the retired id %q again", goneID)
+	if c.Blocks[1].ID != goneID {
+		t.Errorf("restored paragraph id = %q, want its old %q", c.Blocks[1].ID, goneID)
 	}
-	if want := readingroom.ParagraphID("Gone for a while.", 1); c.Blocks[1].ID != want {
-		t.Errorf("re-added paragraph id = %q, want the next occurrence %q", c.Blocks[1].ID, want)
+	if ref, err := db.Paragraph(t.Context(), "ids", goneID); err != nil || ref.State != ParagraphLive {
+		t.Errorf("restored paragraph: %+v %v", ref, err)
+	}
+	if err := db.IntegrityCheck(t.Context()); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -83,7 +83,18 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 		prev[j] = readingroom.PrevBlock{ID: s.pid, Kind: s.kind, Text: s.text}
 		byPID[s.pid] = s
 	}
-	al := readingroom.Align(prev, blocks, used)
+	retired, err := loadTombstones(ctx, tx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	al := readingroom.AlignRetired(prev, retired, blocks, used)
+	for _, pid := range al.Revived {
+		if _, err := tx.ExecContext(ctx,
+			`DELETE FROM paragraph_tombstones WHERE article_id = ? AND pid = ?`, articleID, pid,
+		); err != nil {
+			return nil, fmt.Errorf("revive block: %w", err)
+		}
+	}
 
 	kept := make(map[string]bool, len(al.IDs))
 	for _, pid := range al.IDs {
@@ -138,4 +149,26 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 		}
 	}
 	return al.IDs, nil
+}
+
+// loadTombstones returns the article's deleted blocks, oldest first.
+func loadTombstones(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.PrevBlock, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT pid, kind, text FROM paragraph_tombstones WHERE article_id = ? ORDER BY deleted_at, pid`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("load tombstones: %w", err)
+	}
+	defer rows.Close()
+	var out []readingroom.PrevBlock
+	for rows.Next() {
+		var p readingroom.PrevBlock
+		if err := rows.Scan(&p.ID, &p.Kind, &p.Text); err != nil {
+			return nil, fmt.Errorf("load tombstones: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load tombstones: %w", err)
+	}
+	return out, nil
 }

@@ -381,3 +381,29 @@ func TestEditedTitleUpdatesInPlace(t *testing.T) {
 		"And a fourth that closes the piece with a word about the weather that winter."))}
 	save(t, db, other, Created)
 }
+
+// Two articles of one import that share paragraphs stay two articles.
+func TestTextMatchSkipsArticlesOfTheSameImport(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	shared := []string{
+		"The reading room opened in 1889 with four hundred seats under a dome of glass and iron.",
+		"Its first librarian kept a ledger of every question asked at the desk, more than a million by 1950.",
+		"Workers came after their shifts to read the papers, and the room stayed open until ten at night.",
+		"In the war the dome was painted black, and readers worked by the light of green-shaded lamps.",
+	}
+	alpha := &readingroom.Article{Title: "Alpha", Blocks: blocksOfText(append(slices.Clone(shared), "Alpha closes with a paragraph of its own about the winter of the lamps."))}
+	beta := &readingroom.Article{Title: "Beta", Blocks: blocksOfText(append(slices.Clone(shared), "Beta closes with another paragraph of its own about the summer of the garden."))}
+	run := map[string]bool{alpha.Key(): true, beta.Key(): true}
+	for range 2 {
+		for _, a := range []*readingroom.Article{alpha, beta} {
+			a := &readingroom.Article{Title: a.Title, Blocks: clonedBlocks(a.Blocks)}
+			if _, _, err := db.SaveArticleIn(ctx, a, "", run); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if list, total, _ := db.ListArticles(ctx, 10, 0); total != 2 || list[0].Title != "Alpha" || list[1].Title != "Beta" {
+		t.Errorf("library %+v, want Alpha and Beta", list)
+	}
+}

@@ -104,6 +104,7 @@ func plural(n int, one, many string) string {
 type importer struct {
 	db       *store.DB
 	seen     map[string]string // article key -> fingerprint saved this run
+	run      map[string]bool   // keys of every article in the files of this run
 	progress func(done, total int, path string)
 }
 
@@ -118,6 +119,17 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 	var sum summary
 	files, problems := collectFiles(paths)
 	sum.Rejected = problems
+	// First, the titles of every article in the run, so that an article
+	// is never mistaken for another one of the same import retitled.
+	imp.run = map[string]bool{}
+	for _, path := range files {
+		if data, err := readDump(path); err == nil {
+			arts, _, _ := readingroom.ParseDump(path, data)
+			for i := range arts {
+				imp.run[arts[i].Key()] = true
+			}
+		}
+	}
 	for i, path := range files {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -169,11 +181,16 @@ func (imp *importer) importData(ctx context.Context, path string, data []byte, s
 	for i := range arts {
 		a := &arts[i]
 		key, fp := a.Key(), a.Fingerprint()
-		if imp.seen[key] == fp {
+		if saved, ok := imp.seen[key]; ok {
+			// The first copy in a run wins, so importing the same files
+			// again gives the same articles.
 			sum.Duplicates++
+			if saved != fp {
+				sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("another copy of %q with different text was skipped; the first copy was kept", a.Title)})
+			}
 			continue
 		}
-		outcome, _, err := imp.db.SaveArticle(ctx, a, path)
+		outcome, _, err := imp.db.SaveArticleIn(ctx, a, path, imp.run)
 		if err != nil {
 			if readingroom.ErrorCode(err) == readingroom.EINTERNAL {
 				return err
