@@ -170,14 +170,41 @@ func (db *DB) search(ctx context.Context, q readingroom.Query, page, perPage int
 		return res, nil
 	}
 	groups = groups[from:min(from+perPage, len(groups))]
+	var shown []*candidate
+	for _, g := range groups {
+		shown = append(shown, g.hits...)
+	}
+	inText, err := matchesInText(ctx, tx, q, shown)
+	if err != nil {
+		return SearchResults{}, err
+	}
 	for _, g := range groups {
 		slices.SortStableFunc(g.hits, func(a, b *candidate) int { return cmp.Compare(b.score, a.score) })
 		r, err := loadResultArticle(ctx, tx, g.articleID)
 		if err != nil {
 			return SearchResults{}, err
 		}
-		r.Score, r.Matches = g.best, len(g.hits)
-		for _, c := range g.hits[:min(HitsPerArticle, len(g.hits))] {
+		// The paragraphs shown are those whose own text matches; an article
+		// found by its title or byline alone shows its best paragraph.
+		hits := g.hits
+		if inText != nil {
+			var own []*candidate
+			for _, c := range g.hits {
+				if inText[c.rowid] {
+					own = append(own, c)
+				}
+			}
+			r.Matches = len(own)
+			if len(own) > 0 {
+				hits = own
+			} else {
+				hits = g.hits[:1]
+			}
+		} else {
+			r.Matches = len(g.hits)
+		}
+		r.Score = g.best
+		for _, c := range hits[:min(HitsPerArticle, len(hits))] {
 			snip, err := snippet(ctx, tx, match, c.rowid)
 			if err != nil {
 				return SearchResults{}, err
@@ -297,6 +324,52 @@ func scoreCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands
 		cands[i].score = score[cands[i].rowid]
 	}
 	return nil
+}
+
+// matchesInText reports which of cands match one of the query's words in
+// their own text, not only through the article's title or byline. It
+// returns nil when the query has no word that is not tied to a field.
+func matchesInText(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands []*candidate) (map[int64]bool, error) {
+	var words readingroom.Clause
+	for _, c := range q.Must {
+		for _, t := range c {
+			if t.Field == readingroom.FieldAny {
+				words = append(words, t)
+			}
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	expr := "text : (" + MatchExpr(readingroom.Query{Must: []readingroom.Clause{words}}) + ")"
+	in := map[int64]bool{}
+	const chunk = 500
+	for start := 0; start < len(cands); start += chunk {
+		part := cands[start:min(start+chunk, len(cands))]
+		args := []any{expr}
+		for _, c := range part {
+			args = append(args, c.rowid)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (?`+
+			strings.Repeat(", ?", len(part)-1)+`)`, args...)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, searchError(err)
+			}
+			in[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, searchError(err)
+		}
+	}
+	return in, nil
 }
 
 // countUpTo counts the paragraphs matching expr, stopping at limit.

@@ -291,3 +291,39 @@ func TestSearchStoppedWhenTooBroad(t *testing.T) {
 		t.Errorf("after the turns are free: %+v %v", res, err)
 	}
 }
+
+// The paragraphs a result shows are those whose own text matches, not
+// every paragraph of an article whose title matches.
+func TestSearchHitsMatchInText(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a := &readingroom.Article{Title: "Lighthouses of the north", Blocks: []readingroom.Block{
+		para("A paragraph about the sea and the rocks."),
+		para("Another about the keepers and their families."),
+		para("The last lighthouse was automated in 1998."),
+	}}
+	b := &readingroom.Article{Title: "Harbours", Blocks: []readingroom.Block{para("Nothing about towers here at all.")}}
+	c := &readingroom.Article{Title: "A lighthouse", Blocks: []readingroom.Block{para("Its lamp, its stair, its keeper.")}}
+	for _, x := range []*readingroom.Article{a, b, c} {
+		if _, _, err := db.SaveArticle(ctx, x, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("lighthouse"), 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySlug := map[string]SearchResult{}
+	for _, r := range res.Results {
+		bySlug[r.Slug] = r
+	}
+	if r := bySlug["lighthouses-of-the-north"]; len(r.Hits) != 1 || r.Matches != 1 || !strings.Contains(r.Hits[0].Snippet, "<mark>lighthouse</mark>") {
+		t.Errorf("title and text match: %+v", r)
+	}
+	if r := bySlug["a-lighthouse"]; len(r.Hits) != 1 || r.Matches != 0 {
+		t.Errorf("title-only match: %+v", r)
+	}
+	if _, ok := bySlug["harbours"]; ok {
+		t.Error("an article without the word matched")
+	}
+}
