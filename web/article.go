@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -20,7 +21,15 @@ import (
 // it in the request context for the handlers behind it.
 func (s *server) loadArticle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, err := s.db.Article(r.Context(), chi.URLParam(r, "slug"))
+		// chi matches on the escaped path, so a slug in another script may
+		// arrive percent-encoded (in either case): decode it.
+		slug, err := url.PathUnescape(chi.URLParam(r, "slug"))
+		var a *readingroom.Article
+		if err == nil {
+			a, err = s.db.Article(r.Context(), slug)
+		} else {
+			err = readingroom.Errorf(readingroom.ENOTFOUND, "bad slug")
+		}
 		if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
 			// The store's message names the slug; ours speaks to a reader.
 			err = readingroom.Errorf(readingroom.ENOTFOUND, "We couldn't find that article")

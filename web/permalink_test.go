@@ -2,7 +2,12 @@ package web
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -447,6 +452,36 @@ func TestExcerpt(t *testing.T) {
 		}
 		if utf8.RuneCountInString(got) > tt.limit {
 			t.Errorf("excerpt(%q, %d) is %d characters", tt.in, tt.limit, utf8.RuneCountInString(got))
+		}
+	}
+}
+
+// A slug in another script is found however its percent-encoding is cased.
+func TestNonLatinSlug(t *testing.T) {
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "room.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := &readingroom.Article{Title: "Ωδή στο φως", Blocks: []readingroom.Block{{Kind: readingroom.KindParagraph, Text: "Φως."}}}
+	if _, _, err := db.SaveArticle(context.Background(), a, ""); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	upper := (&url.URL{Path: "/a/" + a.Slug}).EscapedPath()
+	for _, path := range []string{upper, strings.ToLower(upper)} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d, want 200", path, resp.StatusCode)
 		}
 	}
 }
