@@ -162,20 +162,20 @@ func SearchHelp(p SearchHelpPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, " paragraphs, only the newest ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, " paragraphs, only the ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var11 string
 			templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(formatCount(p.Candidates))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/help.templ`, Line: 69, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/help.templ`, Line: 69, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " are ranked, so that search stays quick in a large library; the count then reads “more than”. Words found in a great many paragraphs (such as “the”) do not change the order: the rarer words of the search do, and a search of only such words lists the newest first.</p><h2 id=\"api\">For programs</h2><p>The same search answers in JSON at <code>/api/search?q=…&amp;page=…</code>: one result per matching paragraph, with its article, a snippet and the paragraph's address.</p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " most recently imported are ranked, so that search stays quick in a large library; the count then reads “more than”. Words found in a great many paragraphs (such as “the”) do not change the order: the rarer words of the search do, and a search of only such words lists the most recently imported first.</p><h2 id=\"api\">For programs</h2><p>The same search answers in JSON at <code>/api/search?q=…&amp;page=…</code>: one result per matching paragraph, with its article, a snippet and the paragraph's address.</p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
