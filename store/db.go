@@ -35,6 +35,11 @@ type DB struct {
 	log           *slog.Logger
 }
 
+// WithSearchTimeout bounds each search to d instead of SearchTimeout.
+func WithSearchTimeout(d time.Duration) Option {
+	return func(db *DB) { db.searchTimeout = d }
+}
+
 // Option sets up an optional part of the store when it is opened.
 type Option func(*DB)
 
