@@ -263,7 +263,19 @@ func (db *DB) ListArticles(ctx context.Context, limit, offset int) ([]ArticleSum
 	}
 	// Under DESC, SQLite puts NULL (undated) last; the ORDER BY matches the
 	// articles_listing index, and id makes the order total.
-	rows, err := tx.QueryContext(ctx, `
+	list, err := scanRows(ctx, tx, func(rows *sql.Rows) (ArticleSummary, error) {
+		var (
+			s         ArticleSummary
+			published sql.NullString
+		)
+		if err := rows.Scan(&s.Slug, &s.Title, &s.Standfirst, &s.Byline, &published,
+			&s.Publication, &s.IssueTitle, &s.WordCount, &s.ParagraphCount); err != nil {
+			return s, err
+		}
+		var err error
+		s.Published, err = parseDate(published)
+		return s, err
+	}, `
 		SELECT a.slug, a.title, a.standfirst, a.byline, a.published, a.publication,
 			a.issue_title, a.word_count,
 			(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id AND p.kind = 'paragraph')
@@ -271,25 +283,6 @@ func (db *DB) ListArticles(ctx context.Context, limit, offset int) ([]ArticleSum
 		ORDER BY a.published DESC, a.title COLLATE NOCASE, a.id
 		LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list articles: %w", err)
-	}
-	defer rows.Close()
-	var list []ArticleSummary
-	for rows.Next() {
-		var (
-			s         ArticleSummary
-			published sql.NullString
-		)
-		if err := rows.Scan(&s.Slug, &s.Title, &s.Standfirst, &s.Byline, &published,
-			&s.Publication, &s.IssueTitle, &s.WordCount, &s.ParagraphCount); err != nil {
-			return nil, 0, fmt.Errorf("store: list articles: %w", err)
-		}
-		if s.Published, err = parseDate(published); err != nil {
-			return nil, 0, fmt.Errorf("store: list articles: %s: %w", s.Slug, err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("store: list articles: %w", err)
 	}
 	return list, total, nil
@@ -304,18 +297,6 @@ func (db *DB) Article(ctx context.Context, slug string) (*readingroom.Article, e
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: article %q: %w", slug, err)
-	}
-	return a, nil
-}
-
-// ArticleByKey is Article for an article's key (readingroom.Article.Key).
-func (db *DB) ArticleByKey(ctx context.Context, key string) (*readingroom.Article, error) {
-	a, err := db.loadArticle(ctx, `key = ?`, key)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, readingroom.Errorf(readingroom.ENOTFOUND, "no article with key %q", key)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: article by key %q: %w", key, err)
 	}
 	return a, nil
 }
@@ -363,21 +344,12 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 }
 
 func loadBooks(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.Book, error) {
-	rows, err := tx.QueryContext(ctx,
-		`SELECT title, author, details FROM books WHERE article_id = ? ORDER BY position`, articleID)
-	if err != nil {
-		return nil, fmt.Errorf("load books: %w", err)
-	}
-	defer rows.Close()
-	var books []readingroom.Book
-	for rows.Next() {
+	books, err := scanRows(ctx, tx, func(rows *sql.Rows) (readingroom.Book, error) {
 		var b readingroom.Book
-		if err := rows.Scan(&b.Title, &b.Author, &b.Details); err != nil {
-			return nil, fmt.Errorf("load books: %w", err)
-		}
-		books = append(books, b)
-	}
-	if err := rows.Err(); err != nil {
+		err := rows.Scan(&b.Title, &b.Author, &b.Details)
+		return b, err
+	}, `SELECT title, author, details FROM books WHERE article_id = ? ORDER BY position`, articleID)
+	if err != nil {
 		return nil, fmt.Errorf("load books: %w", err)
 	}
 	return books, nil

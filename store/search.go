@@ -289,20 +289,12 @@ func findCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, match 
 	query += ` ORDER BY search_fts.rowid DESC LIMIT ?`
 	args = append(args, MaxCandidates+1)
 
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, false, searchError(err)
-	}
-	defer rows.Close()
-	var cands []candidate
-	for rows.Next() {
+	cands, err := scanRows(ctx, tx, func(rows *sql.Rows) (candidate, error) {
 		var c candidate
-		if err := rows.Scan(&c.rowid, &c.articleID, &c.pid, &c.kind); err != nil {
-			return nil, false, searchError(err)
-		}
-		cands = append(cands, c)
-	}
-	if err := rows.Err(); err != nil {
+		err := rows.Scan(&c.rowid, &c.articleID, &c.pid, &c.kind)
+		return c, err
+	}, query, args...)
+	if err != nil {
 		return nil, false, searchError(err)
 	}
 	if len(cands) > MaxCandidates {
@@ -340,26 +332,22 @@ func scoreCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands
 	}
 	rank := MatchExpr(readingroom.Query{Must: []readingroom.Clause{informative}})
 	lo, hi := cands[len(cands)-1].rowid, cands[0].rowid
-	rows, err := tx.QueryContext(ctx, `
-		SELECT rowid, -bm25(search_fts, `+weights()+`) FROM search_fts
+	type scored struct {
+		id    int64
+		score float64
+	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (scored, error) {
+		var x scored
+		err := rows.Scan(&x.id, &x.score)
+		return x, err
+	}, `SELECT rowid, -bm25(search_fts, `+weights()+`) FROM search_fts
 		WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`, rank, lo, hi)
 	if err != nil {
 		return searchError(err)
 	}
-	defer rows.Close()
-	score := make(map[int64]float64, len(cands))
-	for rows.Next() {
-		var (
-			id int64
-			s  float64
-		)
-		if err := rows.Scan(&id, &s); err != nil {
-			return searchError(err)
-		}
-		score[id] = s
-	}
-	if err := rows.Err(); err != nil {
-		return searchError(err)
+	score := make(map[int64]float64, len(rows))
+	for _, x := range rows {
+		score[x.id] = x.score
 	}
 	for i := range cands {
 		cands[i].score = score[cands[i].rowid]
@@ -391,23 +379,16 @@ func matchesInText(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands [
 		for _, c := range part {
 			args = append(args, c.rowid)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (?`+
-			strings.Repeat(", ?", len(part)-1)+`)`, args...)
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for rows.Next() {
+		ids, err := scanRows(ctx, tx, func(rows *sql.Rows) (int64, error) {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, searchError(err)
-			}
-			in[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
+			err := rows.Scan(&id)
+			return id, err
+		}, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (`+placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return nil, searchError(err)
+		}
+		for _, id := range ids {
+			in[id] = true
 		}
 	}
 	return in, nil
