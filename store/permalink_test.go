@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump/dumptest"
 )
 
 // edit is one change to an article's blocks, as a reader of the issue
@@ -255,10 +256,7 @@ func blocksOfText(texts []string) []readingroom.Block {
 
 // The same against the real dumps, when they are there.
 func TestPermalinksSurviveEditsSeeds(t *testing.T) {
-	files, _ := filepath.Glob("../../shared/seeds/*")
-	if len(files) == 0 {
-		t.Skip("no seed dumps at ../../shared/seeds")
-	}
+	files := dumptest.RequireSeeds(t)
 	db := openTest(t)
 	for _, f := range files {
 		data, err := os.ReadFile(f)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump/dumptest"
 )
 
 // searchDB is a store with our test dumps and, when present, the seeds.
@@ -21,8 +22,7 @@ func searchDB(t testing.TB) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	files, _ := filepath.Glob("../testdata/dumps/*")
-	seeds, _ := filepath.Glob("../../shared/seeds/*")
-	for _, f := range append(files, seeds...) {
+	for _, f := range append(files, dumptest.Seeds(t)...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -40,9 +40,8 @@ func searchDB(t testing.TB) *DB {
 	return db
 }
 
-func haveSeeds() bool {
-	files, _ := filepath.Glob("../../shared/seeds/*")
-	return len(files) > 0
+func haveSeeds(t testing.TB) bool {
+	return len(dumptest.Seeds(t)) > 0
 }
 
 func TestSearch(t *testing.T) {
@@ -88,7 +87,7 @@ func TestSearch(t *testing.T) {
 		{query: "vallance OR lansman", seeds: true, slugs: []string{"spies-like-us", "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"}},
 	}
 	for _, tt := range tests {
-		if tt.seeds && !haveSeeds() {
+		if tt.seeds && !haveSeeds(t) {
 			continue
 		}
 		q := readingroom.ParseQuery(tt.query)

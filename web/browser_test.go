@@ -34,16 +34,10 @@ func clipboard(ctx context.Context, t *testing.T) string {
 	return v
 }
 
-// waitFor polls a script until it returns true.
+// waitFor waits until a script is true in the page.
 func waitFor(ctx context.Context, t *testing.T, what, script string) {
 	t.Helper()
-	for range 50 {
-		if eval[bool](ctx, t, script) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s (%s)", what, script)
+	browsertest.WaitFor(ctx, t, what, script)
 }
 
 // longArticle is an article long enough that its later paragraphs start
@@ -301,8 +295,11 @@ func TestBrowserPermalinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(ctx, t, "the bar to go", `document.querySelector('.share-bar').hidden`)
-		// It stays dismissed for that selection.
-		time.Sleep(300 * time.Millisecond)
+		// It stays dismissed for that selection, once the page has looked
+		// at the selection again.
+		browsertest.TrackTimers(ctx, t)
+		eval[any](ctx, t, `document.dispatchEvent(new Event("selectionchange"))`)
+		browsertest.WaitIdle(ctx, t)
 		if !eval[bool](ctx, t, `document.querySelector('.share-bar').hidden`) {
 			t.Error("the bar came back after Escape")
 		}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump/dumptest"
 	"github.com/readingroom/readingroom/store"
 )
 
@@ -28,7 +29,7 @@ func newSearchFixture(t *testing.T) *searchFixture {
 	t.Helper()
 	db := openStore(t)
 	files, _ := filepath.Glob("../testdata/dumps/*")
-	seeds, _ := filepath.Glob("../../shared/seeds/*")
+	seeds := dumptest.Seeds(t)
 	if len(files) == 0 {
 		t.Fatal("no test dumps in ../testdata/dumps")
 	}

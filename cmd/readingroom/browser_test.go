@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/readingroom/readingroom/dump/dumptest"
 	"github.com/readingroom/readingroom/web"
 	"github.com/readingroom/readingroom/web/browsertest"
 )
@@ -28,8 +29,8 @@ func room(t *testing.T) *httptest.Server {
 	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
 	imp := newImporter(db)
 	paths := []string{"../../testdata/dumps"}
-	if _, err := os.Stat(seeds); err == nil {
-		paths = append(paths, seeds)
+	if len(dumptest.Seeds(t)) > 0 {
+		paths = append(paths, dumptest.SeedsDir())
 	}
 	if _, err := imp.importPaths(context.Background(), paths); err != nil {
 		t.Fatal(err)
@@ -129,7 +130,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		{"article", "/a/the-quiet-room-why-libraries-still-matter"},
 		{"search", "/search?q=reading+room"},
 	}
-	if _, err := os.Stat(seeds); err == nil {
+	if len(dumptest.Seeds(t)) > 0 {
 		pages = append(pages, struct{ name, path string }{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
 	}
 	sizes := []struct {

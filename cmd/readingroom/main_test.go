@@ -15,11 +15,10 @@ import (
 	"time"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump/dumptest"
 	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/web"
 )
-
-const seeds = "../../../shared/seeds"
 
 func noenv(string) string { return "" }
 
@@ -65,9 +64,8 @@ func titles(t *testing.T, db *store.DB) []string {
 // TestImportSeeds is the acceptance test: ../shared/seeds gives exactly
 // four clean articles, and importing it again changes nothing.
 func TestImportSeeds(t *testing.T) {
-	if _, err := os.Stat(seeds); err != nil {
-		t.Skip("no seed dumps at " + seeds)
-	}
+	dumptest.RequireSeeds(t)
+	seeds := dumptest.SeedsDir()
 	dbPath := filepath.Join(t.TempDir(), "room.db")
 	out, code := runCmd(t, "import", "--db", dbPath, seeds)
 	if code != 0 {

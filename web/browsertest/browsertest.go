@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -67,4 +68,57 @@ func Eval[T any](ctx context.Context, t testing.TB, script string) T {
 		t.Fatalf("%s: %v", script, err)
 	}
 	return v
+}
+
+// Timeout bounds every wait: generous, since the machine running the tests
+// may be busy, and only a failing test ever waits that long.
+const Timeout = 30 * time.Second
+
+// WaitFor waits until script, an expression, is true in the page, failing
+// t (naming what it waited for) after Timeout. The page polls it on every
+// animation frame.
+func WaitFor(ctx context.Context, t testing.TB, what, script string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](script, chromedp.WithPollingTimeout(Timeout))); err != nil {
+		t.Fatalf("waiting for %s (%s): %v", what, script, err)
+	}
+}
+
+// trackTimers makes the page count the timers it has pending, so that
+// WaitIdle knows when the page has done what a debounce put off.
+const trackTimers = `(() => {
+	if (window.__pendingTimers) return;
+	const pending = window.__pendingTimers = new Set();
+	const set = window.setTimeout, clear = window.clearTimeout;
+	window.setTimeout = (f, ms, ...args) => {
+		const id = set(() => { pending.delete(id); typeof f === "function" ? f(...args) : 0; }, ms);
+		pending.add(id);
+		return id;
+	};
+	window.clearTimeout = (id) => { pending.delete(id); clear(id); };
+})()`
+
+// TrackTimers starts counting the page's pending timers (see WaitIdle).
+// Call it after the page has loaded and before the action to wait out.
+func TrackTimers(ctx context.Context, t testing.TB) {
+	t.Helper()
+	Eval[any](ctx, t, trackTimers)
+}
+
+// WaitIdle waits until every timer the page set since TrackTimers has run
+// or been cleared: what a debounced handler put off has happened.
+func WaitIdle(ctx context.Context, t testing.TB) {
+	t.Helper()
+	// Not WaitFor: chromedp's polling sets a timer of its own in the page.
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	const idle = `new Promise((resolve) => {
+		const check = () => window.__pendingTimers.size === 0 ? resolve(true) : requestAnimationFrame(check);
+		check();
+	})`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](idle, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("waiting for the page's pending timers: %v", err)
+	}
 }
