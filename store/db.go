@@ -31,6 +31,11 @@ type DB struct {
 	searches chan struct{}
 	// searchTimeout bounds one search: SearchTimeout.
 	searchTimeout time.Duration
+	// argon is the cost of new password hashes; tests lower it.
+	argon argonParams
+	// hashing holds a token for each password hash under way, so that a
+	// burst of sign-ins cannot take more memory than a few hashes need.
+	hashing chan struct{}
 }
 
 // Settings every connection must have. They go in the DSN so that a
@@ -109,7 +114,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
 	// Searches may take all but one reader, so pages never wait for them.
-	return &DB{w: w, r: r, now: time.Now, searches: make(chan struct{}, n-1), searchTimeout: SearchTimeout}, nil
+	return &DB{w: w, r: r, now: time.Now, searches: make(chan struct{}, n-1), searchTimeout: SearchTimeout,
+		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU())}, nil
 }
 
 // Close closes the readers and then the writer; closing the last connection
