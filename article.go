@@ -20,12 +20,14 @@ const (
 	KindCaption    BlockKind = "caption"
 	KindAuthorNote BlockKind = "author_note"
 	KindCorrection BlockKind = "correction"
+	KindListItem   BlockKind = "list_item" // one item of a list; Number holds an ordered item's number
+	KindCode       BlockKind = "code"      // preformatted code, line breaks kept
 )
 
 // Valid reports whether k is one of the known kinds.
 func (k BlockKind) Valid() bool {
 	switch k {
-	case KindParagraph, KindHeading, KindCaption, KindAuthorNote, KindCorrection:
+	case KindParagraph, KindHeading, KindCaption, KindAuthorNote, KindCorrection, KindListItem, KindCode:
 		return true
 	}
 	return false
@@ -71,9 +73,10 @@ type Article struct {
 	IssueTitle  string
 }
 
-// Key is the article's identity across files and re-imports: two dumps of the
-// same article, however differently spaced, have the same key, and editing
-// the body keeps it. It is the article's normalised title.
+// Key is the article's normalised title: two dumps of the same article,
+// however differently spaced or encoded, have the same key, and editing the
+// body keeps it. The key alone is not the article's identity: columns
+// share titles, so the date and the text decide too (see Match).
 func (a *Article) Key() string {
 	return Normalize(a.Title)
 }
