@@ -126,6 +126,9 @@ func (s *server) routes() chi.Router {
 			r.With(s.requireAdmin, s.loadArticle).Post("/delete", s.deleteArticle)
 		})
 
+		r.With(s.requireAdmin).Get(importPath, s.importForm)
+		r.With(s.requireAdmin).Post(importPath, s.importUpload)
+
 		r.Route(accountPath, func(r chi.Router) {
 			r.Use(s.requireUser)
 			r.Get("/", s.account)
@@ -141,6 +144,7 @@ func (s *server) routes() chi.Router {
 			r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
 			r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
 			r.With(s.requireAdmin, s.loadArticle).Delete("/articles/{slug}", s.apiDeleteArticle)
+			r.With(s.requireAdmin).Post("/import", s.apiImport)
 		})
 	})
 	return r
