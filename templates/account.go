@@ -90,10 +90,15 @@ func (t TokenRow) RevokeURL() string {
 	return "/account/tokens/" + strconv.FormatInt(t.ID, 10) + "/revoke"
 }
 
-// RoleName names a role in a sentence.
-func RoleName(admin bool) string {
-	if admin {
-		return "administrator"
+// Who says what the account is and since when: "administrator, since 3
+// March 2026".
+func (p AccountPage) Who() string {
+	s := "reader"
+	if p.Admin {
+		s = "administrator"
 	}
-	return "reader"
+	if p.Since.Known() {
+		s += ", since " + p.Since.Text
+	}
+	return s
 }

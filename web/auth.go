@@ -38,6 +38,10 @@ func (s *server) loadUser(next http.Handler) http.Handler {
 		if token, ok := bearerToken(r); ok && isAPI(r) {
 			u, t, err := s.db.TokenUser(ctx, token)
 			if err != nil {
+				if readingroom.ErrorCode(err) == readingroom.EUNAUTHORIZED {
+					// RFC 6750: a token was sent, and it is no good.
+					w.Header().Set("WWW-Authenticate", `Bearer realm="Reading Room", error="invalid_token"`)
+				}
 				s.fail(w, r, err)
 				return
 			}

@@ -550,7 +550,7 @@ func TestAPITokens(t *testing.T) {
 			continue
 		}
 		if tc.status == http.StatusUnauthorized {
-			if !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") {
+			if !strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer") || !strings.Contains(res.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
 				t.Errorf("%s: WWW-Authenticate %q", tc.name, res.Header.Get("WWW-Authenticate"))
 			}
 			if m := decode(t, body); m["error"] == nil {

@@ -70,7 +70,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // failQuietly is fail for an error that has already been logged.
 func (s *server) failQuietly(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	if status == http.StatusUnauthorized && isAPI(r) {
+	if status == http.StatusUnauthorized && isAPI(r) && w.Header().Get("WWW-Authenticate") == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Reading Room"`)
 	}
 	if status == http.StatusInternalServerError {
