@@ -30,6 +30,9 @@ type Session struct {
 	LastSeen  time.Time
 	UserAgent string
 	IP        string
+	// Touched is set by SessionUser when it moved LastSeen forward: the
+	// moment to extend the cookie's life too.
+	Touched bool
 }
 
 // Bounds on what a session records of the browser.
@@ -139,6 +142,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*readingroom.User,
 			return nil, Session{}, fmt.Errorf("store: touch session: %w", err)
 		}
 		s.LastSeen, _ = parseTime(formatTime(now))
+		s.Touched = true
 	}
 	return u, s, nil
 }

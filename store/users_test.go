@@ -242,12 +242,12 @@ func TestSessions(t *testing.T) {
 
 	// Used within the minute: no write. After it: last seen moves.
 	now = now.Add(30 * time.Second)
-	if _, s, _ = db.SessionUser(ctx, tok); !s.LastSeen.Equal(now.Add(-30 * time.Second)) {
-		t.Errorf("last seen moved within a minute: %v", s.LastSeen)
+	if _, s, _ = db.SessionUser(ctx, tok); !s.LastSeen.Equal(now.Add(-30*time.Second)) || s.Touched {
+		t.Errorf("last seen moved within a minute: %v, touched %v", s.LastSeen, s.Touched)
 	}
 	now = now.Add(time.Minute)
-	if _, s, _ = db.SessionUser(ctx, tok); !s.LastSeen.Equal(now) {
-		t.Errorf("last seen = %v, want %v", s.LastSeen, now)
+	if _, s, _ = db.SessionUser(ctx, tok); !s.LastSeen.Equal(now) || !s.Touched {
+		t.Errorf("last seen = %v, touched %v; want %v, true", s.LastSeen, s.Touched, now)
 	}
 
 	// Idle for just under 30 days: alive. Over: gone for good.

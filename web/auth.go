@@ -57,6 +57,11 @@ func (s *server) loadUser(next http.Handler) http.Handler {
 		switch readingroom.ErrorCode(err) {
 		case "":
 			ctx = withViewer(ctx, viewer{User: u, SessionID: sess.ID})
+			if sess.Touched {
+				// The session lives 30 days from its last use: so does
+				// the cookie.
+				s.setSessionCookie(w, r, c.Value)
+			}
 		case readingroom.EUNAUTHORIZED:
 			s.clearSessionCookie(w, r)
 		default:

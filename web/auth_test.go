@@ -325,11 +325,23 @@ func TestExpiredSession(t *testing.T) {
 	if res, _ := rm.call(c, http.MethodGet, "/account", nil, nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("/account: %d", res.StatusCode)
 	}
+	// In use a day later: the cookie's life is extended with the session's.
+	day := time.Now().Add(-24 * time.Hour).UTC().Format("2006-01-02T15:04:05Z")
+	if _, err := rm.raw().Exec(`UPDATE sessions SET last_seen_at = ?`, day); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := rm.call(c, http.MethodGet, "/account", nil, nil)
+	if ck := sessionCookieOf(res); res.StatusCode != http.StatusOK || ck == nil || ck.MaxAge != int(store.SessionIdle/time.Second) {
+		t.Errorf("a session used after a day: %d, cookie %+v; want 200 and the cookie renewed for 30 days", res.StatusCode, ck)
+	}
+	if res, _ = rm.call(c, http.MethodGet, "/account", nil, nil); sessionCookieOf(res) != nil {
+		t.Error("the cookie is set again on every request")
+	}
 	old := time.Now().Add(-store.SessionIdle - time.Hour).UTC().Format("2006-01-02T15:04:05Z")
 	if _, err := rm.raw().Exec(`UPDATE sessions SET last_seen_at = ?`, old); err != nil {
 		t.Fatal(err)
 	}
-	res, _ := rm.call(c, http.MethodGet, "/account", nil, nil)
+	res, _ = rm.call(c, http.MethodGet, "/account", nil, nil)
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
 		t.Errorf("/account with a session idle 30 days: %d to %q, want 303 to /signin", res.StatusCode, res.Header.Get("Location"))
 	}
