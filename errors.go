@@ -11,6 +11,14 @@ const (
 	EINVALID  = "invalid"
 	ECONFLICT = "conflict"
 	EINTERNAL = "internal"
+	// EUNAUTHORIZED: the request needs someone signed in, or a valid token.
+	EUNAUTHORIZED = "unauthorized"
+	// EFORBIDDEN: whoever is signed in may not do this.
+	EFORBIDDEN = "forbidden"
+	// EGONE: what was asked for was here and was deleted on purpose.
+	EGONE = "gone"
+	// ETOOLARGE: the request is larger than the room accepts.
+	ETOOLARGE = "too_large"
 )
 
 // Error is an error whose Message is safe to show a user. Anything else that

@@ -156,10 +156,12 @@ func newSlug(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (string, e
 	return uniqueSlug(ctx, tx, base)
 }
 
+// slugTaken reports whether slug is an article's, or was a deleted one's:
+// a deleted article's slug is never given to another.
 func slugTaken(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
 	var taken bool
 	if err := tx.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?)`, slug,
+		`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?) OR EXISTS (SELECT 1 FROM deleted_articles WHERE slug = ?)`, slug, slug,
 	).Scan(&taken); err != nil {
 		return false, fmt.Errorf("check slug: %w", err)
 	}
@@ -221,23 +223,6 @@ func parseDate(s sql.NullString) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return time.Parse(time.DateOnly, s.String)
-}
-
-// DeleteArticle deletes the article at slug with its books and blocks (and
-// their full-text entries). An unknown slug is ENOTFOUND.
-func (db *DB) DeleteArticle(ctx context.Context, slug string) error {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM articles WHERE slug = ?`, slug)
-	if err != nil {
-		return fmt.Errorf("store: delete article %q: %w", slug, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: delete article %q: %w", slug, err)
-	}
-	if n == 0 {
-		return readingroom.Errorf(readingroom.ENOTFOUND, "no article at %q", slug)
-	}
-	return nil
 }
 
 // ListArticles returns a page of the library, newest first, then by title

@@ -33,6 +33,11 @@ type DB struct {
 	// searchTimeout bounds one search: SearchTimeout.
 	searchTimeout time.Duration
 	log           *slog.Logger
+	// argon is the cost of new password hashes; tests lower it.
+	argon argonParams
+	// hashing holds a token for each password hash under way, so that a
+	// burst of sign-ins cannot take more memory than a few hashes need.
+	hashing chan struct{}
 }
 
 // WithSearchTimeout bounds each search to d instead of SearchTimeout.
@@ -80,7 +85,8 @@ func dsn(path, params string) (string, error) {
 // name a file in an existing directory; ":memory:" will not do, because the
 // readers open the same file separately from the writer.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{now: time.Now, searchTimeout: SearchTimeout, log: slog.New(slog.DiscardHandler)}
+	db := &DB{now: time.Now, searchTimeout: SearchTimeout, log: slog.New(slog.DiscardHandler),
+		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU())}
 	for _, opt := range opts {
 		opt(db)
 	}

@@ -32,6 +32,12 @@ type Page struct {
 	// NoIndex asks search engines not to index the page (search results:
 	// endless, and nothing an article page doesn't say better).
 	NoIndex bool
+	// User is who is signed in, nil for no one: the header shows their
+	// name and a Sign out button, or a Sign in link.
+	User *readingroom.User
+	// SignInURL is the header's Sign in link, which comes back to this
+	// page; empty for no link (on the sign-in page itself).
+	SignInURL string
 }
 
 // Preview is the Open Graph and Twitter card description of a page, which
@@ -112,6 +118,9 @@ type LibraryPage struct {
 	Pages   int    // how many pages there are
 	PrevURL string // newer articles; empty on the first page
 	NextURL string // older articles; empty on the last page
+	// SetupURL is the page that makes the first account, shown only while
+	// the room has none; empty otherwise.
+	SetupURL string
 }
 
 // LibraryEntry is one article in the library list.
@@ -147,6 +156,9 @@ type ArticlePage struct {
 	// Removed is the block a permalink named that is no longer in the
 	// article, shown in a notice at the top; nil otherwise.
 	Removed *Removed
+	// DeleteURL is the page that deletes the article, offered to admins
+	// only; empty for everyone else.
+	DeleteURL string
 }
 
 // Removed is a block gone from its article, as it last read.

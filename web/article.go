@@ -31,8 +31,9 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 			err = readingroom.Errorf(readingroom.ENOTFOUND, "bad slug")
 		}
 		if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
-			// The store's message names the slug; ours speaks to a reader.
-			err = readingroom.Errorf(readingroom.ENOTFOUND, "We couldn't find that article")
+			// The store's message names the slug; ours speaks to a reader,
+			// and says so when the article was deleted.
+			err = s.goneOrNotFound(r, slug)
 		}
 		if err != nil {
 			s.fail(w, r, err)
@@ -143,7 +144,7 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 	base := s.baseURL(r)
 	date := templates.NewDate(a.Published)
 	p := templates.ArticlePage{
-		Page:        s.page(a.Title, describe(a)),
+		Page:        s.page(r, a.Title, describe(a)),
 		Title:       a.Title,
 		Standfirst:  a.Standfirst,
 		Byline:      a.Byline,
@@ -155,6 +156,9 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 		URL:         base + articlePath(a.Slug),
 	}
 	p.Canonical = p.URL
+	if userFrom(r.Context()).IsAdmin() {
+		p.DeleteURL = deletePath(a.Slug)
+	}
 	p.Preview = &templates.Preview{
 		Title:       a.Title,
 		Description: p.Description,

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/templates"
 )
@@ -20,6 +22,14 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case readingroom.ECONFLICT:
 		return http.StatusConflict
+	case readingroom.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case readingroom.EFORBIDDEN:
+		return http.StatusForbidden
+	case readingroom.EGONE:
+		return http.StatusGone
+	case readingroom.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }
@@ -27,13 +37,20 @@ func statusOf(err error) int {
 // explanation is what an error page says beyond its heading, and the
 // <title> it carries, per status.
 var explanations = map[int]struct{ title, help string }{
-	http.StatusBadRequest:          {"Bad request", "Please check the address and try again."},
-	http.StatusForbidden:           {"Refused", "It seemed to come from another site. If you followed a link or sent a form from elsewhere, start again from the library."},
-	http.StatusNotFound:            {"Not found", "The link may be mistyped, or what it pointed to may have moved."},
-	http.StatusMethodNotAllowed:    {"Not allowed", "This address can be read but not changed that way."},
-	http.StatusConflict:            {"Conflict", "Something changed at the same time. Please reload and try again."},
-	http.StatusInternalServerError: {"Something went wrong", "Please try again in a moment."},
+	http.StatusBadRequest:            {"Bad request", "Please check the address and try again."},
+	http.StatusUnauthorized:          {"Sign in", "Please sign in and try again."},
+	http.StatusForbidden:             {"Refused", "Your account may not do this. An administrator of this room can."},
+	http.StatusNotFound:              {"Not found", "The link may be mistyped, or what it pointed to may have moved."},
+	http.StatusMethodNotAllowed:      {"Not allowed", "This address can be read but not changed that way."},
+	http.StatusConflict:              {"Conflict", "Something changed at the same time. Please reload and try again."},
+	http.StatusGone:                  {"Deleted", "It was deleted from this room on purpose, and its address will not be given to anything else."},
+	http.StatusRequestEntityTooLarge: {"Too large", "That was more than the room accepts at once. Please send less."},
+	http.StatusTooManyRequests:       {"Too many tries", "Please wait a while and try again."},
+	http.StatusInternalServerError:   {"Something went wrong", "Please try again in a moment."},
 }
+
+// crossSiteHelp explains a request the cross-origin protection refused.
+const crossSiteHelp = "It seemed to come from another site. If you followed a link or sent a form from elsewhere, start again from the library."
 
 // isAPI reports whether r wants JSON rather than a page.
 func isAPI(r *http.Request) bool {
@@ -53,6 +70,9 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // failQuietly is fail for an error that has already been logged.
 func (s *server) failQuietly(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
+	if status == http.StatusUnauthorized && isAPI(r) && w.Header().Get("WWW-Authenticate") == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="Reading Room"`)
+	}
 	if status == http.StatusInternalServerError {
 		// ErrorMessage of an internal error is a generic sentence.
 		s.respondError(w, r, status, readingroom.EINTERNAL, "Something went wrong", readingroom.ErrorMessage(err))
@@ -66,14 +86,31 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	// Every route is read-only for now.
-	w.Header().Set("Allow", "GET, HEAD")
-	s.respondError(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "That can't be done here", "")
+	w.Header().Set("Allow", strings.Join(s.allowed(r.URL.Path), ", "))
+	help := "This address can be read but not changed that way."
+	if r.Method == http.MethodGet {
+		help = "This address takes a form, not a visit."
+	}
+	s.respondError(w, r, http.StatusMethodNotAllowed, "method_not_allowed", "That can't be done here", help)
+}
+
+// allowed lists the methods the router has a route for at path.
+func (s *server) allowed(path string) []string {
+	var methods []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if s.router.Match(chi.NewRouteContext(), m, path) {
+			methods = append(methods, m)
+			if m == http.MethodGet {
+				methods = append(methods, http.MethodHead)
+			}
+		}
+	}
+	return methods
 }
 
 // forbidden answers requests the cross-origin protection turned away.
 func (s *server) forbidden(w http.ResponseWriter, r *http.Request) {
-	s.respondError(w, r, http.StatusForbidden, "forbidden", "That request was refused", "")
+	s.respondError(w, r, http.StatusForbidden, "forbidden", "That request was refused", crossSiteHelp)
 }
 
 // respondError writes the error response. heading is the user-facing
@@ -94,7 +131,7 @@ func (s *server) respondError(w http.ResponseWriter, r *http.Request, status int
 		help = ex.help
 	}
 	p := templates.ErrorPage{
-		Page:    s.page(ex.title, ""),
+		Page:    s.page(r, ex.title, ""),
 		Status:  status,
 		Heading: heading,
 		Message: help,

@@ -35,10 +35,16 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 		title += ", page " + strconv.Itoa(n)
 	}
 	p := templates.LibraryPage{
-		Page:   s.page(title, "The articles in this reading room, newest first."),
+		Page:   s.page(r, title, "The articles in this reading room, newest first."),
 		Total:  total,
 		Number: n,
 		Pages:  pages,
+	}
+	if hasUsers, err := s.db.HasUsers(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if !hasUsers {
+		p.SetupURL = setupPath
 	}
 	// "/?page=1" is "/" under another name.
 	p.Canonical = s.baseURL(r) + libraryPath(n)

@@ -12,15 +12,27 @@ import (
 	"github.com/readingroom/readingroom/templates"
 )
 
-// page is the layout's view model for a page titled title.
-func (s *server) page(title, description string) templates.Page {
+// page is the layout's view model for a page titled title, shown to
+// whoever made r.
+func (s *server) page(r *http.Request, title, description string) templates.Page {
 	return templates.Page{
 		Title:       title,
 		Description: description,
 		CSSPath:     s.assets.Path("app.css"),
 		IconPath:    s.assets.Path("favicon.svg"),
 		ScriptPath:  s.assets.Path("app.js"),
+		User:        userFrom(r.Context()),
+		SignInURL:   signinLink(r),
 	}
+}
+
+// signinLink is the header's Sign in link on the page for r: back to the
+// page after, if it is one that can be asked for again.
+func signinLink(r *http.Request) string {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return signinPath("")
+	}
+	return signinPath(localPath(returnPath(r)))
 }
 
 // render renders c in full before writing anything, so that a failure
@@ -33,6 +45,12 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	// A page differs by who asks: one for a signed-in reader shows their
+	// name, and is kept by no cache.
+	h.Add("Vary", "Cookie")
+	if userFrom(r.Context()) != nil {
+		noStore(w)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 	return nil
@@ -55,6 +73,9 @@ func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	}
 	body = append(body, '\n')
 	h := w.Header()
+	if userFrom(r.Context()) != nil {
+		noStore(w) // an answer to an account, by session or token
+	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -59,7 +59,7 @@ func emptyQueryMessage(q readingroom.Query) string {
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	params := r.URL.Query()
 	shown := shownQuery(params.Get("q"))
-	p := templates.SearchPage{Page: s.page("Search", "Search every paragraph in the library."), Query: shown}
+	p := templates.SearchPage{Page: s.page(r, "Search", "Search every paragraph in the library."), Query: shown}
 	p.SearchQuery = shown
 	p.NoIndex = true
 	if shown == "" {
@@ -231,7 +231,7 @@ func mapTerms(clauses []readingroom.Clause, f func(readingroom.Term) readingroom
 // searchHelp explains the query language.
 func (s *server) searchHelp(w http.ResponseWriter, r *http.Request) {
 	p := templates.SearchHelpPage{
-		Page:       s.page("How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
+		Page:       s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
 		Candidates: store.MaxCandidates,
 	}
 	p.Canonical = s.baseURL(r) + templates.SearchHelpPath

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -25,14 +26,29 @@ type Config struct {
 	// BaseURL is the public address of the reading room, such as
 	// https://read.example.org, used for absolute URLs in the API and for
 	// canonical links. Empty means the scheme and host of each request.
+	// An https base URL also marks the session cookie Secure.
 	BaseURL string
+	// Private requires signing in for every page and API route but the
+	// sign-in and setup pages, /healthz and static files.
+	Private bool
+	// SetupFromAnywhere lets /setup make the first account from any
+	// address, not only from the machine the room runs on.
+	SetupFromAnywhere bool
+	// TrustedProxies are the peers whose X-Forwarded-For header is
+	// believed when finding a client's address.
+	TrustedProxies []netip.Prefix
 }
 
 type server struct {
-	db     *store.DB
-	log    *slog.Logger
-	base   string // BaseURL without a trailing slash; may be empty
-	assets *static.Assets
+	db                *store.DB
+	log               *slog.Logger
+	base              string // BaseURL without a trailing slash; may be empty
+	assets            *static.Assets
+	private           bool
+	setupFromAnywhere bool
+	trustedProxies    []netip.Prefix
+	limits            *signinLimiter
+	router            chi.Router // for the Allow header of a 405
 }
 
 // New returns the reading room's HTTP handler.
@@ -48,7 +64,14 @@ func newServer(cfg Config) (*server, error) {
 	if cfg.DB == nil {
 		return nil, errors.New("web: new: no database")
 	}
-	s := &server{db: cfg.DB, log: cfg.Logger}
+	s := &server{
+		db:                cfg.DB,
+		log:               cfg.Logger,
+		private:           cfg.Private,
+		setupFromAnywhere: cfg.SetupFromAnywhere,
+		trustedProxies:    cfg.TrustedProxies,
+		limits:            newSigninLimiter(),
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -72,27 +95,57 @@ func newServer(cfg Config) (*server, error) {
 
 func (s *server) routes() chi.Router {
 	r := chi.NewRouter()
+	s.router = r
 	// Set before the subrouters below, which inherit them when mounted.
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
+	r.Use(s.loadUser)
 
-	r.Get("/", s.library)
+	// Open to everyone, even in a private room.
 	r.Get("/healthz", s.healthz)
-	r.Get("/search", s.search)
-	r.Get(templates.SearchHelpPath, s.searchHelp)
 	r.Handle(static.Prefix+"*", s.assets.Handler())
+	r.Get("/signin", s.signinForm)
+	r.Post("/signin", s.signin)
+	r.Post("/signout", s.signout)
+	r.Get(setupPath, s.setupForm)
+	r.Post(setupPath, s.setup)
 
-	r.Route("/a/{slug}", func(r chi.Router) {
-		r.Use(s.loadArticle)
-		r.Get("/", s.article)
-		r.Get("/p/{pid}", s.paragraph)
-	})
+	r.Group(func(r chi.Router) {
+		if s.private {
+			r.Use(s.requireUser)
+		}
+		r.Get("/", s.library)
+		r.Get("/search", s.search)
+		r.Get(templates.SearchHelpPath, s.searchHelp)
 
-	r.Route("/api", func(r chi.Router) {
-		r.Get("/articles", s.apiArticles)
-		r.Get("/search", s.apiSearch)
-		r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
-		r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
+		r.Route("/a/{slug}", func(r chi.Router) {
+			r.With(s.loadArticle).Get("/", s.article)
+			r.With(s.loadArticle).Get("/p/{pid}", s.paragraph)
+			// Admins only, asked before the article is looked up.
+			r.With(s.requireAdmin, s.loadArticle).Get("/delete", s.deleteForm)
+			r.With(s.requireAdmin, s.loadArticle).Post("/delete", s.deleteArticle)
+		})
+
+		r.With(s.requireAdmin).Get(importPath, s.importForm)
+		r.With(s.requireAdmin).Post(importPath, s.importUpload)
+
+		r.Route(accountPath, func(r chi.Router) {
+			r.Use(s.requireUser)
+			r.Get("/", s.account)
+			r.Post("/password", s.changePassword)
+			r.Post("/sessions/{id}/end", s.endSession)
+			r.Post("/tokens", s.createToken)
+			r.Post("/tokens/{id}/revoke", s.revokeToken)
+		})
+
+		r.Route("/api", func(r chi.Router) {
+			r.Get("/articles", s.apiArticles)
+			r.Get("/search", s.apiSearch)
+			r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
+			r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
+			r.With(s.requireAdmin, s.loadArticle).Delete("/articles/{slug}", s.apiDeleteArticle)
+			r.With(s.requireAdmin).Post("/import", s.apiImport)
+		})
 	})
 	return r
 }
@@ -110,11 +163,27 @@ func (s *server) wrap(h http.Handler) (http.Handler, error) {
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.forbidden))
 	h = headAsGet(h)
-	h = cop.Handler(h)
+	h = bearerOrSameOrigin(cop, h)
 	h = s.recoverer(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	return h, nil
+}
+
+// bearerOrSameOrigin refuses cross-origin requests that change state,
+// except API requests with an Authorization: Bearer header: a browser
+// never adds that header to a request another site makes it send (it is
+// not ambient, as a cookie is), and such a request is judged by its token
+// alone, never by a cookie.
+func bearerOrSameOrigin(cop *http.CrossOriginProtection, h http.Handler) http.Handler {
+	protected := cop.Handler(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := bearerToken(r); ok && isAPI(r) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -1,5 +1,6 @@
 // Command readingroom runs the reading room: "serve" starts the web server,
-// "import" loads article dumps into the database.
+// "import" loads article dumps into the database, "user" and "token" manage
+// accounts and API tokens.
 //
 // Build and run with the FTS5 build tag:
 //
@@ -21,7 +22,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	if err == nil {
 		return
 	}
@@ -43,25 +44,41 @@ const usage = `Reading Room: a quiet place to read a library of articles.
 
 Usage:
   readingroom serve  [--addr 127.0.0.1:8080] [--db readingroom.db] [--no-default-library] [--base-url URL]
+                     [--private] [--setup-from-anywhere] [--trusted-proxies CIDR,...]
   readingroom import [--db readingroom.db] PATH...
+  readingroom user add NAME [--admin] [--password-stdin]
+  readingroom user passwd NAME [--password-stdin]
+  readingroom user list
+  readingroom user remove NAME
+  readingroom token add NAME [--label LABEL]
 
 Commands:
   serve    run the reading room in the browser (the default command)
   import   load article dumps (files or folders, read recursively)
+  user     add, list and remove accounts, or change a password; the password
+           is read from the terminal without echo, or with --password-stdin
+           as the first line of standard input
+  token    make an API token for an account and print it, alone, on stdout
+Every command takes --db.
 
 Environment:
-  READINGROOM_DB                  database file (default readingroom.db)
-  READINGROOM_ADDR                address to listen on (default 127.0.0.1:8080)
-  READINGROOM_BASE_URL            public URL, for absolute links behind a proxy
-  READINGROOM_NO_DEFAULT_LIBRARY  set to 1 to start an empty room empty
-  READINGROOM_LOG_LEVEL           debug, info (default), warn or error
+  READINGROOM_DB                   database file (default readingroom.db)
+  READINGROOM_ADDR                 address to listen on (default 127.0.0.1:8080)
+  READINGROOM_BASE_URL             public URL, for absolute links behind a proxy;
+                                   https:// also marks the session cookie Secure
+  READINGROOM_NO_DEFAULT_LIBRARY   set to 1 to start an empty room empty
+  READINGROOM_PRIVATE              set to 1 to require signing in to read
+  READINGROOM_SETUP_FROM_ANYWHERE  set to 1 to allow /setup from other machines
+  READINGROOM_TRUSTED_PROXIES      proxies whose X-Forwarded-For is believed,
+                                   as CIDRs or addresses, comma-separated
+  READINGROOM_LOG_LEVEL            debug, info (default), warn or error
 
 Run "readingroom COMMAND -h" for a command's flags.
 `
 
 // run is the whole program, with its environment passed in so that tests
 // can run it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -71,6 +88,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, args, getenv, stdin, stdout, stderr)
+	case "token":
+		return runToken(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -26,7 +26,7 @@ func noenv(string) string { return "" }
 func runCmd(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, noenv, &out, &errOut)
+	err := run(context.Background(), args, noenv, strings.NewReader(""), &out, &errOut)
 	code := 0
 	var exit exitError
 	switch {

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom/store"
@@ -30,6 +32,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	addr := fs.String("addr", envOr(getenv, "READINGROOM_ADDR", "127.0.0.1:8080"), "address to listen on (env READINGROOM_ADDR)")
 	baseURL := fs.String("base-url", getenv("READINGROOM_BASE_URL"), "public URL of the room, for absolute links (env READINGROOM_BASE_URL)")
 	noDefault := fs.Bool("no-default-library", getenv("READINGROOM_NO_DEFAULT_LIBRARY") == "1", "start an empty database empty, without the built-in articles")
+	private := fs.Bool("private", getenv("READINGROOM_PRIVATE") == "1", "require signing in for every page and API route (env READINGROOM_PRIVATE=1)")
+	setupAnywhere := fs.Bool("setup-from-anywhere", getenv("READINGROOM_SETUP_FROM_ANYWHERE") == "1", "let /setup make the first account from any machine, not only this one")
+	proxies := fs.String("trusted-proxies", getenv("READINGROOM_TRUSTED_PROXIES"), "comma-separated CIDRs or addresses of proxies whose X-Forwarded-For is believed (env READINGROOM_TRUSTED_PROXIES)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: readingroom serve [flags]\n\nRuns the reading room in the browser.")
 		fs.PrintDefaults()
@@ -39,6 +44,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "readingroom serve: unexpected argument %q (to import files, use readingroom import)\n", fs.Arg(0))
+		return exitError{2}
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		fmt.Fprintf(stderr, "readingroom serve: --trusted-proxies: %v\n", err)
 		return exitError{2}
 	}
 	log := newLogger(stderr, getenv)
@@ -54,7 +64,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
-	handler, err := web.New(web.Config{DB: db, Logger: log, BaseURL: *baseURL})
+	handler, err := web.New(web.Config{
+		DB:                db,
+		Logger:            log,
+		BaseURL:           *baseURL,
+		Private:           *private,
+		SetupFromAnywhere: *setupAnywhere,
+		TrustedProxies:    trusted,
+	})
 	if err != nil {
 		return err
 	}
@@ -64,7 +81,34 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := newHTTPServer(handler, log)
 	fmt.Fprintf(stdout, "Reading Room is open at http://%s (database %s). Press Ctrl+C to stop.\n", displayAddr(ln.Addr()), *dbPath)
+	if has, err := db.HasUsers(ctx); err != nil {
+		return err
+	} else if !has {
+		fmt.Fprintf(stdout, "No account yet: open http://%s/setup on this machine to make the first, an administrator,\nor run: readingroom user add NAME --admin\n", displayAddr(ln.Addr()))
+	}
 	return serve(ctx, srv, ln, log)
+}
+
+// parsePrefixes reads a comma-separated list of CIDRs; a bare address is
+// a prefix of that one address.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a CIDR (10.0.0.0/8) nor an address", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {
