@@ -1,7 +1,9 @@
-// Package readingroom holds the reading room's domain: the article model, the
-// text-dump parser that turns scraped magazine pages into articles, paragraph
-// identity and the rules for slugs and reading time. It imports only the
-// standard library so that everything here is a pure, easily tested function.
+// Package readingroom holds the reading room's domain: the article model,
+// paragraph identity and its alignment across re-imports, the search query
+// language, errors, and the rules for slugs and reading time. Readers of
+// outside formats (text dumps, Markdown) are in package dump. It imports
+// only the standard library and golang.org/x/text, so that everything here
+// is a pure, easily tested function.
 package readingroom
 
 import (

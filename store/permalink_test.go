@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 )
 
 // edit is one change to an article's blocks, as a reader of the issue
@@ -265,7 +266,7 @@ func TestPermalinksSurviveEditsSeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		arts, _, err := readingroom.ParseDump(f, data)
+		arts, _, err := dump.Parse(f, data)
 		if err != nil {
 			t.Fatal(err)
 		}

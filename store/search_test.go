@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 )
 
 // searchDB is a store with our test dumps and, when present, the seeds.
@@ -19,14 +20,14 @@ func searchDB(t testing.TB) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	files, _ := filepath.Glob("../testdata/dumps/*")
+	files, _ := filepath.Glob("../dump/testdata/dumps/*")
 	seeds, _ := filepath.Glob("../../shared/seeds/*")
 	for _, f := range append(files, seeds...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		arts, _, err := readingroom.ParseDump(f, data)
+		arts, _, err := dump.Parse(f, data)
 		if err != nil {
 			t.Fatal(err)
 		}

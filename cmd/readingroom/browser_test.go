@@ -27,7 +27,7 @@ func room(t *testing.T) *httptest.Server {
 	t.Helper()
 	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
 	imp := newImporter(db)
-	paths := []string{"../../testdata/dumps"}
+	paths := []string{"../../dump/testdata/dumps"}
 	if _, err := os.Stat(seeds); err == nil {
 		paths = append(paths, seeds)
 	}

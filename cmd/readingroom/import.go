@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/store"
 )
 
@@ -124,7 +125,7 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 	imp.run = map[string]bool{}
 	for _, path := range files {
 		if data, err := readDump(path); err == nil {
-			arts, _, _ := readingroom.ParseDump(path, data)
+			arts, _, _ := dump.Parse(path, data)
 			for i := range arts {
 				imp.run[arts[i].Key()] = true
 			}
@@ -171,7 +172,7 @@ func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) 
 
 // importData parses one file and saves its articles.
 func (imp *importer) importData(ctx context.Context, path string, data []byte, sum *summary) error {
-	arts, warnings, err := readingroom.ParseDump(path, data)
+	arts, warnings, err := dump.Parse(path, data)
 	if err != nil {
 		return err
 	}

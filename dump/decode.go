@@ -1,4 +1,4 @@
-package readingroom
+package dump
 
 import (
 	"bytes"
@@ -6,14 +6,16 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/readingroom/readingroom"
 )
 
 // windows1252 maps bytes 0x80-0x9F of Windows-1252 to Unicode; the other
 // bytes above 0x7F are the same as Latin-1 (U+0080-U+00FF). The five bytes
 // the code page leaves undefined map to the C1 controls, as the WHATWG
-// encoding standard does. The root package keeps to the standard library,
-// so this one table is written out here; a test checks it against
-// golang.org/x/text/encoding/charmap.
+// encoding standard does, where golang.org/x/text/encoding/charmap gives
+// U+FFFD and so loses them: kept, they let repairMojibake undo the round
+// trip. A test checks the table against charmap.
 var windows1252 = [32]rune{
 	'€', 0x81, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0x8D, 'Ž', 0x8F,
 	0x90, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0x9D, 'ž', 'Ÿ',
@@ -50,17 +52,17 @@ var binarySignatures = []struct {
 // Windows-1252 (bytes that are not valid UTF-8 are read as Windows-1252, so
 // a file that mixes the two still comes out right). Line endings become
 // "\n". Empty files, binary files and files that are not text are refused
-// with an *Error (EINVALID) whose message says why.
+// with a *readingroom.Error (EINVALID) whose message says why.
 func DecodeText(data []byte) (string, error) {
 	if len(data) == 0 {
-		return "", Errorf(EINVALID, "the file is empty")
+		return "", readingroom.Errorf(readingroom.EINVALID, "the file is empty")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return "", Errorf(EINVALID, "the file holds nothing but white space")
+		return "", readingroom.Errorf(readingroom.EINVALID, "the file holds nothing but white space")
 	}
 	for _, sig := range binarySignatures {
 		if bytes.HasPrefix(data, []byte(sig.magic)) {
-			return "", Errorf(EINVALID, "the file is %s, not a text dump", sig.what)
+			return "", readingroom.Errorf(readingroom.EINVALID, "the file is %s, not a text dump", sig.what)
 		}
 	}
 	var text string
@@ -77,7 +79,7 @@ func DecodeText(data []byte) (string, error) {
 				text = decodeUTF16(data, be)
 				break
 			}
-			return "", Errorf(EINVALID, "the file is binary (it contains NUL bytes), not a text dump")
+			return "", readingroom.Errorf(readingroom.EINVALID, "the file is binary (it contains NUL bytes), not a text dump")
 		}
 		text = decodeUTF8Or1252(data)
 	}
@@ -167,10 +169,10 @@ func checkText(s string) error {
 		}
 	}
 	if controls > 0 && controls*100 > runes {
-		return Errorf(EINVALID, "the file is binary (%d control characters in %d), not a text dump", controls, runes)
+		return readingroom.Errorf(readingroom.EINVALID, "the file is binary (%d control characters in %d), not a text dump", controls, runes)
 	}
 	if letters == 0 {
-		return Errorf(EINVALID, "the file has no readable text")
+		return readingroom.Errorf(readingroom.EINVALID, "the file has no readable text")
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package readingroom
+package dump
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package readingroom
+package dump
 
 import (
 	"os"
@@ -7,16 +7,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/readingroom/readingroom"
 )
 
-func mustParse(t *testing.T, name, text string) []Article {
+func mustParse(t *testing.T, name, text string) []readingroom.Article {
 	t.Helper()
-	arts, warnings, err := ParseDump(name, []byte(text))
+	arts, warnings, err := Parse(name, []byte(text))
 	if err != nil {
-		t.Fatalf("ParseDump(%s): %v", name, err)
+		t.Fatalf("Parse(%s): %v", name, err)
 	}
 	if len(warnings) > 0 {
-		t.Fatalf("ParseDump(%s) warnings: %v", name, warnings)
+		t.Fatalf("Parse(%s) warnings: %v", name, warnings)
 	}
 	return arts
 }
@@ -30,7 +32,7 @@ func readFile(t *testing.T, path string) []byte {
 	return data
 }
 
-func blockTexts(a Article, kind BlockKind) []string {
+func blockTexts(a readingroom.Article, kind readingroom.BlockKind) []string {
 	var out []string
 	for _, b := range a.Blocks {
 		if b.Kind == kind {
@@ -51,19 +53,19 @@ func date(s string) time.Time {
 // checkClean asserts what must hold of every parsed article, whatever the
 // input: no markers, credits or publication lines left in the text, no
 // stray white space, at least one paragraph.
-func checkClean(t *testing.T, a Article) {
+func checkClean(t *testing.T, a readingroom.Article) {
 	t.Helper()
-	if a.Title == "" || a.Title != CleanSpace(a.Title) {
+	if a.Title == "" || a.Title != readingroom.CleanSpace(a.Title) {
 		t.Errorf("title %q is empty or not clean", a.Title)
 	}
-	if !a.hasParagraph() {
+	if !hasParagraph(&a) {
 		t.Errorf("%q has no paragraph", a.Title)
 	}
 	for _, b := range a.Blocks {
 		if !b.Kind.Valid() {
 			t.Errorf("%q: block kind %q", a.Title, b.Kind)
 		}
-		if b.Text == "" || b.Text != CleanSpace(b.Text) {
+		if b.Text == "" || b.Text != readingroom.CleanSpace(b.Text) {
 			t.Errorf("%q: block text %q is empty or not clean", a.Title, b.Text)
 		}
 		if reMarker.MatchString(b.Text) || strings.Contains(strings.ToLower(b.Text), "show hide image") {
@@ -72,7 +74,7 @@ func checkClean(t *testing.T, a Article) {
 		if _, ok := parsePublication(b.Text); ok {
 			t.Errorf("%q: block holds the publication line: %q", a.Title, b.Text)
 		}
-		if b.Kind == KindParagraph && (reCreditLine.MatchString(b.Text) || isAllCapsCredit(b.Text)) {
+		if b.Kind == readingroom.KindParagraph && (reCreditLine.MatchString(b.Text) || isAllCapsCredit(b.Text)) {
 			t.Errorf("%q: paragraph is a credit line: %q", a.Title, b.Text)
 		}
 	}
@@ -80,15 +82,15 @@ func checkClean(t *testing.T, a Article) {
 
 // TestSeeds is the acceptance test on the real dumps in ../shared/seeds.
 func TestSeeds(t *testing.T) {
-	const dir = "../shared/seeds"
+	const dir = "../../shared/seeds"
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	if len(files) == 0 {
 		t.Skip("no seed dumps at " + dir)
 	}
-	byKey := map[string]Article{}
+	byKey := map[string]readingroom.Article{}
 	var order []string
 	for _, f := range files {
-		arts, warnings, err := ParseDump(f, readFile(t, f))
+		arts, warnings, err := Parse(f, readFile(t, f))
 		if err != nil || len(warnings) > 0 {
 			t.Fatalf("%s: err %v, warnings %v", f, err, warnings)
 		}
@@ -113,7 +115,7 @@ func TestSeeds(t *testing.T) {
 	if strings.Join(order, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("articles:\n%s\nwant:\n%s", strings.Join(order, "\n"), strings.Join(want, "\n"))
 	}
-	get := func(title string) Article { return byKey[Normalize(title)] }
+	get := func(title string) readingroom.Article { return byKey[readingroom.Normalize(title)] }
 
 	miliband := get(want[0])
 	if miliband.Byline != "From a correspondent" || miliband.Standfirst != "" {
@@ -121,16 +123,16 @@ func TestSeeds(t *testing.T) {
 	}
 
 	philby := get(want[1])
-	if got := blockTexts(philby, KindCaption); len(got) != 1 || got[0] != "Comrade Kim: Philby in Moscow in 1968, five years after defecting to the USSR." {
+	if got := blockTexts(philby, readingroom.KindCaption); len(got) != 1 || got[0] != "Comrade Kim: Philby in Moscow in 1968, five years after defecting to the USSR." {
 		t.Errorf("Philby captions %q", got)
 	}
-	if philby.Blocks[0].Kind != KindCaption || philby.Blocks[0].Credit != "Rex Features" {
+	if philby.Blocks[0].Kind != readingroom.KindCaption || philby.Blocks[0].Credit != "Rex Features" {
 		t.Errorf("Philby lead caption %+v", philby.Blocks[0])
 	}
-	if len(philby.Books) != 1 || philby.Books[0] != (Book{Title: "A Spy Among Friends: Kim Philby and the Great Betrayal", Author: "Ben Macintyre", Details: "Bloomsbury, 352pp, £20"}) {
+	if len(philby.Books) != 1 || philby.Books[0] != (readingroom.Book{Title: "A Spy Among Friends: Kim Philby and the Great Betrayal", Author: "Ben Macintyre", Details: "Bloomsbury, 352pp, £20"}) {
 		t.Errorf("Philby books %+v", philby.Books)
 	}
-	if got := blockTexts(philby, KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "William Boyd’s latest novel") {
+	if got := blockTexts(philby, readingroom.KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "William Boyd’s latest novel") {
 		t.Errorf("Philby author note %q", got)
 	}
 	if !philby.Published.IsZero() {
@@ -151,7 +153,7 @@ func TestSeeds(t *testing.T) {
 			t.Errorf("article text contains %q", bad)
 		}
 	}
-	if p := blockTexts(philby, KindParagraph); !strings.Contains(strings.Join(p, "\n"), "writing about espionage is that you are almost licensed") {
+	if p := blockTexts(philby, readingroom.KindParagraph); !strings.Contains(strings.Join(p, "\n"), "writing about espionage is that you are almost licensed") {
 		t.Error("hard-wrapped Philby paragraph not joined")
 	}
 
@@ -159,10 +161,10 @@ func TestSeeds(t *testing.T) {
 	if !momentum.Published.Equal(date("2017-03-23")) || momentum.Publication != "New Statesman" || momentum.IssueTitle != "Trump's permanent revolution" {
 		t.Errorf("Momentum publication %v %q %q", momentum.Published, momentum.Publication, momentum.IssueTitle)
 	}
-	if got := strings.Join(blockTexts(momentum, KindHeading), "|"); got != "The Bus|The Conference|The HQ|The Fallout" {
+	if got := strings.Join(blockTexts(momentum, readingroom.KindHeading), "|"); got != "The Bus|The Conference|The HQ|The Fallout" {
 		t.Errorf("Momentum sections %q", got)
 	}
-	if got := blockTexts(momentum, KindCorrection); len(got) != 1 || !strings.HasPrefix(got[0], "This article originally named Luke Akehurst") {
+	if got := blockTexts(momentum, readingroom.KindCorrection); len(got) != 1 || !strings.HasPrefix(got[0], "This article originally named Luke Akehurst") {
 		t.Errorf("Momentum correction %q", got)
 	}
 	if momentum.ImageCredit != "RAY TANGT/ANADOLU AGENCY/GETTY IMAGES" {
@@ -173,7 +175,7 @@ func TestSeeds(t *testing.T) {
 	if !spies.Published.Equal(date("2013-05-27")) || spies.ImageCredit != "Hulton Archive/Getty Images" {
 		t.Errorf("Spies published %v credit %q", spies.Published, spies.ImageCredit)
 	}
-	if got := blockTexts(spies, KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Hugh Purcell’s most recent book") {
+	if got := blockTexts(spies, readingroom.KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Hugh Purcell’s most recent book") {
 		t.Errorf("Spies author note %q", got)
 	}
 }
@@ -193,16 +195,16 @@ func TestParseMagazine(t *testing.T) {
 	if a.ImageCredit != "Ada Lovelace Picture Library" {
 		t.Errorf("image credit %q", a.ImageCredit)
 	}
-	if want := (Block{Kind: KindCaption, Text: "Comrade Books: a reader in the old reading room, 1931.", Credit: "Archive Press"}); !reflect.DeepEqual(a.Blocks[0], want) {
+	if want := (readingroom.Block{Kind: readingroom.KindCaption, Text: "Comrade Books: a reader in the old reading room, 1931.", Credit: "Archive Press"}); !reflect.DeepEqual(a.Blocks[0], want) {
 		t.Errorf("first block %+v, want %+v", a.Blocks[0], want)
 	}
-	if n := len(blockTexts(a, KindCaption)); n != 1 {
+	if n := len(blockTexts(a, readingroom.KindCaption)); n != 1 {
 		t.Errorf("%d captions, want 1", n)
 	}
-	if len(a.Books) != 1 || a.Books[0] != (Book{Title: "The Lost Art of Reading", Author: "Miriam Hale", Details: "Northgate Press, 288pp, £16.99"}) {
+	if len(a.Books) != 1 || a.Books[0] != (readingroom.Book{Title: "The Lost Art of Reading", Author: "Miriam Hale", Details: "Northgate Press, 288pp, £16.99"}) {
 		t.Errorf("books %+v", a.Books)
 	}
-	paras := blockTexts(a, KindParagraph)
+	paras := blockTexts(a, readingroom.KindParagraph)
 	wantParas := []string{
 		"Libraries are the last public rooms where nobody asks you to buy anything. They are warm, they are quiet, and they are open to everyone who walks in.",
 		"The reading room at Northgate opened in 1889 with four hundred seats and a dome of glass. It was built for the working people of the town, who came after their shifts to read the papers.",
@@ -214,17 +216,17 @@ func TestParseMagazine(t *testing.T) {
 	}
 	var headings []string
 	for _, b := range a.Blocks {
-		if b.Kind == KindHeading {
+		if b.Kind == readingroom.KindHeading {
 			headings = append(headings, b.Number+" "+b.Text)
 		}
 	}
 	if got := strings.Join(headings, "|"); got != "1 The Room|2 The Readers" {
 		t.Errorf("headings %q", got)
 	}
-	if got := blockTexts(a, KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Miriam Hale’s new book") {
+	if got := blockTexts(a, readingroom.KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Miriam Hale’s new book") {
 		t.Errorf("author note %q", got)
 	}
-	if got := blockTexts(a, KindCorrection); len(got) != 1 || !strings.HasPrefix(got[0], "An earlier version") {
+	if got := blockTexts(a, readingroom.KindCorrection); len(got) != 1 || !strings.HasPrefix(got[0], "An earlier version") {
 		t.Errorf("correction %q", got)
 	}
 	if !a.Published.Equal(date("2019-10-03")) || a.Publication != "Northgate Review" || a.IssueTitle != "The Quiet Issue" {
@@ -238,7 +240,7 @@ func TestParseMagazine(t *testing.T) {
 	if !b.Published.Equal(date("2021-05-12")) || b.IssueTitle != "Small Wonders" {
 		t.Errorf("second article date %v issue %q", b.Published, b.IssueTitle)
 	}
-	if n := len(blockTexts(b, KindParagraph)); n != 2 {
+	if n := len(blockTexts(b, readingroom.KindParagraph)); n != 2 {
 		t.Errorf("second article has %d paragraphs, want 2", n)
 	}
 }
@@ -264,11 +266,11 @@ func TestParseEncodings(t *testing.T) {
 	if a.Standfirst != "A standfirst in Windows-1252 with “curly quotes” and a – dash." {
 		t.Errorf("standfirst %q", a.Standfirst)
 	}
-	if got := blockTexts(a, KindParagraph); len(got) != 1 || got[0] != "The body of the article has £ signs, naïve words and it’s fine." {
+	if got := blockTexts(a, readingroom.KindParagraph); len(got) != 1 || got[0] != "The body of the article has £ signs, naïve words and it’s fine." {
 		t.Errorf("paragraphs %q", got)
 	}
 	p := mustParse(t, "plain.txt", string(readFile(t, "testdata/dumps/plain.txt")))[0]
-	if p.Title != "A single article without markers" || !strings.Contains(strings.Join(blockTexts(p, KindParagraph), " "), "€5 at the café") {
+	if p.Title != "A single article without markers" || !strings.Contains(strings.Join(blockTexts(p, readingroom.KindParagraph), " "), "€5 at the café") {
 		t.Errorf("plain: %+v", p)
 	}
 }
@@ -282,11 +284,11 @@ func TestParseMarkdown(t *testing.T) {
 	if a.Standfirst != "A note that arrives as Markdown, with a link and bold words." {
 		t.Errorf("standfirst %q", a.Standfirst)
 	}
-	if got := strings.Join(blockTexts(a, KindHeading), "|"); got != "First part|Second part" {
+	if got := strings.Join(blockTexts(a, readingroom.KindHeading), "|"); got != "First part|Second part" {
 		t.Errorf("headings %q", got)
 	}
 	want := []string{"The first part says that `code` stays as it is and that 5 * 3 = 15.", "A quoted passage is still a paragraph.", "The end."}
-	if got := blockTexts(a, KindParagraph); strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := blockTexts(a, readingroom.KindParagraph); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("paragraphs %q", got)
 	}
 	// Without front matter, the first "# " heading is the title.
@@ -294,7 +296,7 @@ func TestParseMarkdown(t *testing.T) {
 	if b.Title != "The Title" {
 		t.Errorf("title %q", b.Title)
 	}
-	if got := blockTexts(b, KindCaption); len(got) != 1 || got[0] != "A cat on a mat" {
+	if got := blockTexts(b, readingroom.KindCaption); len(got) != 1 || got[0] != "A cat on a mat" {
 		t.Errorf("image caption %q", got)
 	}
 }
@@ -303,125 +305,125 @@ func TestParseRules(t *testing.T) {
 	tests := []struct {
 		name  string
 		input string
-		check func(t *testing.T, arts []Article)
+		check func(t *testing.T, arts []readingroom.Article)
 	}{
-		{"byline then paragraphs", "Title\n\nBy Ann Lee\n\nFirst para.\n\nSecond para.\n", func(t *testing.T, arts []Article) {
+		{"byline then paragraphs", "Title\n\nBy Ann Lee\n\nFirst para.\n\nSecond para.\n", func(t *testing.T, arts []readingroom.Article) {
 			a := arts[0]
 			if a.Byline != "By Ann Lee" || a.Standfirst != "" || len(a.Paragraphs()) != 2 {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"standfirst then byline", "Title\n\nA standfirst sentence.\n\nBy Ann Lee\n\nBody.\n", func(t *testing.T, arts []Article) {
+		{"standfirst then byline", "Title\n\nA standfirst sentence.\n\nBy Ann Lee\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
 			a := arts[0]
 			if a.Standfirst != "A standfirst sentence." || a.Byline != "By Ann Lee" || len(a.Paragraphs()) != 1 {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"a sentence starting From is no byline", "Title\n\nFrom the start, it went wrong.\n\nBody.\n", func(t *testing.T, arts []Article) {
+		{"a sentence starting From is no byline", "Title\n\nFrom the start, it went wrong.\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
 			if a := arts[0]; a.Byline != "" || a.Standfirst != "From the start, it went wrong." {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"numbered sentence is no heading", "Title\n\nStand.\n\n1. This is a sentence, not a heading.\n\nBody.\n", func(t *testing.T, arts []Article) {
-			if n := len(blockTexts(arts[0], KindHeading)); n != 0 {
+		{"numbered sentence is no heading", "Title\n\nStand.\n\n1. This is a sentence, not a heading.\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
+			if n := len(blockTexts(arts[0], readingroom.KindHeading)); n != 0 {
 				t.Errorf("%d headings", n)
 			}
 		}},
-		{"roman numeral heading", "Title\n\nStand.\n\nII. The Middle\n\nBody.\n", func(t *testing.T, arts []Article) {
-			if b := arts[0].Blocks[0]; b.Kind != KindHeading || b.Number != "II" || b.Text != "The Middle" {
+		{"roman numeral heading", "Title\n\nStand.\n\nII. The Middle\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
+			if b := arts[0].Blocks[0]; b.Kind != readingroom.KindHeading || b.Number != "II" || b.Text != "The Middle" {
 				t.Errorf("%+v", b)
 			}
 		}},
-		{"credit line after blank lines before marker", "Show Hide image\n\nOne\n\nText one.\n\nPhotograph: Someone Else\n\n\nShow Hide image\n\nTwo\n\nText two.\n", func(t *testing.T, arts []Article) {
+		{"credit line after blank lines before marker", "Show Hide image\n\nOne\n\nText one.\n\nPhotograph: Someone Else\n\n\nShow Hide image\n\nTwo\n\nText two.\n", func(t *testing.T, arts []readingroom.Article) {
 			if len(arts) != 2 || arts[1].ImageCredit != "Someone Else" || len(arts[0].Blocks) != 1 {
 				t.Errorf("%+v", arts)
 			}
 		}},
-		{"articles run together split at the publication line", "One\n\nText one.\n\nThis article first appeared in the 1 May 2020 issue of the Review, May\n\nPHOTO AGENCY\n\nTwo\n\nText two.\n\nThis article first appeared in the 8 May 2020 issue of the Review, June\n", func(t *testing.T, arts []Article) {
+		{"articles run together split at the publication line", "One\n\nText one.\n\nThis article first appeared in the 1 May 2020 issue of the Review, May\n\nPHOTO AGENCY\n\nTwo\n\nText two.\n\nThis article first appeared in the 8 May 2020 issue of the Review, June\n", func(t *testing.T, arts []readingroom.Article) {
 			if len(arts) != 2 || arts[1].Title != "Two" || arts[1].ImageCredit != "PHOTO AGENCY" || !arts[1].Published.Equal(date("2020-05-08")) {
 				t.Errorf("%+v", arts)
 			}
 		}},
-		{"notes after the publication line stay", "One\n\nStand.\n\nText one.\n\nThis article first appeared in the 1 May 2020 issue of the Review\n\nCorrection: A fix.\n", func(t *testing.T, arts []Article) {
-			if len(arts) != 1 || len(blockTexts(arts[0], KindCorrection)) != 1 || arts[0].Publication != "Review" {
+		{"notes after the publication line stay", "One\n\nStand.\n\nText one.\n\nThis article first appeared in the 1 May 2020 issue of the Review\n\nCorrection: A fix.\n", func(t *testing.T, arts []readingroom.Article) {
+			if len(arts) != 1 || len(blockTexts(arts[0], readingroom.KindCorrection)) != 1 || arts[0].Publication != "Review" {
 				t.Errorf("%+v", arts)
 			}
 		}},
-		{"caption given twice without credit", "Title\n\nStand.\n\nA reader at the desk, 1931.\n\nA reader at the\ndesk, 1931.\n\nBody text.\n", func(t *testing.T, arts []Article) {
+		{"caption given twice without credit", "Title\n\nStand.\n\nA reader at the desk, 1931.\n\nA reader at the\ndesk, 1931.\n\nBody text.\n", func(t *testing.T, arts []readingroom.Article) {
 			a := arts[0]
-			if got := blockTexts(a, KindCaption); len(got) != 1 || got[0] != "A reader at the desk, 1931." || len(a.Paragraphs()) != 1 {
+			if got := blockTexts(a, readingroom.KindCaption); len(got) != 1 || got[0] != "A reader at the desk, 1931." || len(a.Paragraphs()) != 1 {
 				t.Errorf("%+v", a.Blocks)
 			}
 		}},
-		{"identical paragraphs both kept", "Title\n\nStand.\n\nYes.\n\nNo.\n\nYes.\n", func(t *testing.T, arts []Article) {
-			if got := blockTexts(arts[0], KindParagraph); strings.Join(got, "|") != "Yes.|No.|Yes." {
+		{"identical paragraphs both kept", "Title\n\nStand.\n\nYes.\n\nNo.\n\nYes.\n", func(t *testing.T, arts []readingroom.Article) {
+			if got := blockTexts(arts[0], readingroom.KindParagraph); strings.Join(got, "|") != "Yes.|No.|Yes." {
 				t.Errorf("%q", got)
 			}
 		}},
-		{"lone credit after caption", "Title\n\nStand.\n\nA caption of a photo, 1999.\nPhoto: Ann\n\nBody.\n\nPhotograph: Lone Credit\n\nMore body.\n", func(t *testing.T, arts []Article) {
+		{"lone credit after caption", "Title\n\nStand.\n\nA caption of a photo, 1999.\nPhoto: Ann\n\nBody.\n\nPhotograph: Lone Credit\n\nMore body.\n", func(t *testing.T, arts []readingroom.Article) {
 			a := arts[0]
 			if len(a.Paragraphs()) != 2 || a.Blocks[0].Credit != "Ann" {
 				t.Errorf("%+v", a.Blocks)
 			}
 		}},
-		{"photograph in a sentence is text", "Title\n\nStand.\n\nHe looked at the photograph: it was fake.\n", func(t *testing.T, arts []Article) {
-			if got := blockTexts(arts[0], KindParagraph); len(got) != 1 {
+		{"photograph in a sentence is text", "Title\n\nStand.\n\nHe looked at the photograph: it was fake.\n", func(t *testing.T, arts []readingroom.Article) {
+			if got := blockTexts(arts[0], readingroom.KindParagraph); len(got) != 1 {
 				t.Errorf("%+v", arts[0].Blocks)
 			}
 		}},
-		{"two books in one block", "Title\n\nStand.\n\nFirst Book\nAnn Author\nPress, 200pp, £10\nSecond Book by Bob Writer\nOther Press, 100pp, £5\n\nBody.\n", func(t *testing.T, arts []Article) {
-			want := []Book{{"First Book", "Ann Author", "Press, 200pp, £10"}, {"Second Book", "Bob Writer", "Other Press, 100pp, £5"}}
+		{"two books in one block", "Title\n\nStand.\n\nFirst Book\nAnn Author\nPress, 200pp, £10\nSecond Book by Bob Writer\nOther Press, 100pp, £5\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
+			want := []readingroom.Book{{Title: "First Book", Author: "Ann Author", Details: "Press, 200pp, £10"}, {Title: "Second Book", Author: "Bob Writer", Details: "Other Press, 100pp, £5"}}
 			if got := arts[0].Books; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 				t.Errorf("%+v", got)
 			}
 		}},
-		{"hard-wrapped prose with a price is no book", "Title\n\nStand.\n\nThe ticket cost £20 and\nwas worth it.\n", func(t *testing.T, arts []Article) {
+		{"hard-wrapped prose with a price is no book", "Title\n\nStand.\n\nThe ticket cost £20 and\nwas worth it.\n", func(t *testing.T, arts []readingroom.Article) {
 			if len(arts[0].Books) != 0 || len(arts[0].Paragraphs()) != 1 {
 				t.Errorf("%+v", arts[0])
 			}
 		}},
-		{"title hard-wrapped over two lines", "A long title that\nwraps\n\nStand.\n\nBody.\n", func(t *testing.T, arts []Article) {
+		{"title hard-wrapped over two lines", "A long title that\nwraps\n\nStand.\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
 			if arts[0].Title != "A long title that wraps" {
 				t.Errorf("%q", arts[0].Title)
 			}
 		}},
-		{"title and one paragraph", "Title\n\nOnly paragraph.\n", func(t *testing.T, arts []Article) {
+		{"title and one paragraph", "Title\n\nOnly paragraph.\n", func(t *testing.T, arts []readingroom.Article) {
 			if a := arts[0]; a.Standfirst != "" || len(a.Paragraphs()) != 1 {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"author note is the closing line only", "Title\n\nStand.\n\nJane Doe’s latest book is good, she said.\n\nThe end came.\n\nJane Doe is the author of “Rooms” (Press, £9)\n", func(t *testing.T, arts []Article) {
-			if got := blockTexts(arts[0], KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Jane Doe is the author") {
+		{"author note is the closing line only", "Title\n\nStand.\n\nJane Doe’s latest book is good, she said.\n\nThe end came.\n\nJane Doe is the author of “Rooms” (Press, £9)\n", func(t *testing.T, arts []readingroom.Article) {
+			if got := blockTexts(arts[0], readingroom.KindAuthorNote); len(got) != 1 || !strings.HasPrefix(got[0], "Jane Doe is the author") {
 				t.Errorf("%q", got)
 			}
 		}},
-		{"mojibake repaired", "CafÃ© culture\n\nItâ€™s a â€œtestâ€\u009d.\n", func(t *testing.T, arts []Article) {
+		{"mojibake repaired", "CafÃ© culture\n\nItâ€™s a â€œtestâ€\u009d.\n", func(t *testing.T, arts []readingroom.Article) {
 			if a := arts[0]; a.Title != "Café culture" || a.Paragraphs()[0].Text != "It’s a “test”." {
 				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
 			}
 		}},
-		{"byline run on into book details", "Show Hide image\nThe review\nReviewed by Sam Writer\nThe Sea Inside\nAnn Author\nFaber, 320pp, £14.99\n\nTwo novels about the sea.\n", func(t *testing.T, arts []Article) {
+		{"byline run on into book details", "Show Hide image\nThe review\nReviewed by Sam Writer\nThe Sea Inside\nAnn Author\nFaber, 320pp, £14.99\n\nTwo novels about the sea.\n", func(t *testing.T, arts []readingroom.Article) {
 			a := arts[0]
-			if a.Title != "The review" || a.Byline != "Reviewed by Sam Writer" || len(a.Books) != 1 || a.Books[0] != (Book{"The Sea Inside", "Ann Author", "Faber, 320pp, £14.99"}) {
+			if a.Title != "The review" || a.Byline != "Reviewed by Sam Writer" || len(a.Books) != 1 || a.Books[0] != (readingroom.Book{Title: "The Sea Inside", Author: "Ann Author", Details: "Faber, 320pp, £14.99"}) {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"dated correction", "Title\n\nStand.\n\nBody.\n\nCorrection, 12 June: A name was misspelt.\n", func(t *testing.T, arts []Article) {
-			if got := blockTexts(arts[0], KindCorrection); len(got) != 1 || got[0] != "A name was misspelt." {
+		{"dated correction", "Title\n\nStand.\n\nBody.\n\nCorrection, 12 June: A name was misspelt.\n", func(t *testing.T, arts []readingroom.Article) {
+			if got := blockTexts(arts[0], readingroom.KindCorrection); len(got) != 1 || got[0] != "A name was misspelt." {
 				t.Errorf("%q", got)
 			}
 		}},
-		{"author note saying who the author is", "Title\n\nStand.\n\nBody one.\n\nBody two.\n\nAnna Lee is a culture writer at the Review\n", func(t *testing.T, arts []Article) {
-			if got := blockTexts(arts[0], KindAuthorNote); len(got) != 1 {
+		{"author note saying who the author is", "Title\n\nStand.\n\nBody one.\n\nBody two.\n\nAnna Lee is a culture writer at the Review\n", func(t *testing.T, arts []readingroom.Article) {
+			if got := blockTexts(arts[0], readingroom.KindAuthorNote); len(got) != 1 {
 				t.Errorf("%+v", arts[0].Blocks)
 			}
 		}},
-		{"a title in capitals is a title", "Show Hide image\n\nSPIES LIKE US\n\nA standfirst.\n\nBody.\n", func(t *testing.T, arts []Article) {
+		{"a title in capitals is a title", "Show Hide image\n\nSPIES LIKE US\n\nA standfirst.\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
 			if a := arts[0]; a.Title != "SPIES LIKE US" || a.ImageCredit != "" || a.Standfirst != "A standfirst." {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"zero-width and soft hyphen are not content", "Ti\u200btle\n\nSoft\u00adhyphen and\u00a0\u00a0spaces.\n", func(t *testing.T, arts []Article) {
+		{"zero-width and soft hyphen are not content", "Ti\u200btle\n\nSoft\u00adhyphen and\u00a0\u00a0spaces.\n", func(t *testing.T, arts []readingroom.Article) {
 			if a := arts[0]; a.Title != "Title" || a.Paragraphs()[0].Text != "Softhyphen and spaces." {
 				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
 			}
@@ -489,12 +491,12 @@ func TestParseRejects(t *testing.T) {
 		t.Errorf("%d files in testdata/rejected, %d cases: test every one", len(files), len(tests))
 	}
 	for _, tt := range tests {
-		arts, _, err := ParseDump(tt.file, readFile(t, filepath.Join("testdata/rejected", tt.file)))
+		arts, _, err := Parse(tt.file, readFile(t, filepath.Join("testdata/rejected", tt.file)))
 		if err == nil {
 			t.Errorf("%s: accepted %d articles, want rejection", tt.file, len(arts))
 			continue
 		}
-		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.reason) {
+		if readingroom.ErrorCode(err) != readingroom.EINVALID || !strings.Contains(readingroom.ErrorMessage(err), tt.reason) {
 			t.Errorf("%s: error %v, want EINVALID with %q", tt.file, err, tt.reason)
 		}
 	}
@@ -503,7 +505,7 @@ func TestParseRejects(t *testing.T) {
 // A file with one unreadable article imports the rest and says what it
 // skipped.
 func TestParsePartial(t *testing.T) {
-	arts, warnings, err := ParseDump("x.txt", []byte("Show Hide image\n\nGood one\n\nText.\n\nShow Hide image\n\nJust a title\n"))
+	arts, warnings, err := Parse("x.txt", []byte("Show Hide image\n\nGood one\n\nText.\n\nShow Hide image\n\nJust a title\n"))
 	if err != nil || len(arts) != 1 || len(warnings) != 1 || !strings.Contains(warnings[0], "Just a title") {
 		t.Errorf("got %d articles, warnings %q, err %v", len(arts), warnings, err)
 	}

@@ -1,4 +1,8 @@
-package readingroom
+// Package dump reads the outside formats articles arrive in, text dumps
+// copied from magazine pages and Markdown files, and turns them into
+// readingroom.Article values. It decides nothing about identity or storage:
+// what it returns is what the file says, cleaned of the page furniture.
+package dump
 
 import (
 	"encoding/json"
@@ -9,24 +13,26 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/readingroom/readingroom"
 )
 
 // TitleMaxLen is the longest first line taken as a title. A longer one is
 // a paragraph, and a file that opens with one is not an article dump.
 const TitleMaxLen = 250
 
-// ParseDump reads one dump file: its bytes and its name (the extension
+// Parse reads one dump file: its bytes and its name (the extension
 // picks the format: ".md" and ".markdown" are Markdown, anything else is a
 // text dump). It returns the articles in the file, in order, and warnings
 // for parts it could not read and skipped. A file with no readable article
-// is refused with an *Error (EINVALID) that says why.
-func ParseDump(name string, data []byte) ([]Article, []string, error) {
+// is refused with a *readingroom.Error (EINVALID) that says why.
+func Parse(name string, data []byte) ([]readingroom.Article, []string, error) {
 	text, err := DecodeText(data)
 	if err != nil {
 		return nil, nil, err
 	}
 	if what := notADump(text); what != "" {
-		return nil, nil, Errorf(EINVALID, "the file is %s, not an article dump", what)
+		return nil, nil, readingroom.Errorf(readingroom.EINVALID, "the file is %s, not an article dump", what)
 	}
 	text = repairMojibake(text)
 	lines := strings.Split(text, "\n")
@@ -39,7 +45,7 @@ func ParseDump(name string, data []byte) ([]Article, []string, error) {
 	}
 
 	var (
-		arts     []Article
+		arts     []readingroom.Article
 		warnings []string
 	)
 	for _, seg := range segs {
@@ -54,9 +60,9 @@ func ParseDump(name string, data []byte) ([]Article, []string, error) {
 	}
 	if len(arts) == 0 {
 		if len(warnings) > 0 {
-			return nil, nil, Errorf(EINVALID, "no article could be read: %s", strings.Join(warnings, "; "))
+			return nil, nil, readingroom.Errorf(readingroom.EINVALID, "no article could be read: %s", strings.Join(warnings, "; "))
 		}
-		return nil, nil, Errorf(EINVALID, "no article could be read: the file has no title and text")
+		return nil, nil, readingroom.Errorf(readingroom.EINVALID, "no article could be read: the file has no title and text")
 	}
 	return arts, warnings, nil
 }
@@ -136,7 +142,7 @@ var reMarker = regexp.MustCompile(`(?i)^show\s*/?\s*hide\s+images?$`)
 func splitArticles(lines []string) []segment {
 	var markers []int
 	for i, l := range lines {
-		if reMarker.MatchString(CleanSpace(l)) {
+		if reMarker.MatchString(readingroom.CleanSpace(l)) {
 			markers = append(markers, i)
 		}
 	}
@@ -148,8 +154,8 @@ func splitArticles(lines []string) []segment {
 	for k, m := range markers {
 		body := lines[start:m]
 		next := ""
-		if j := lastNonBlank(body); j >= 0 && isCreditLine(CleanSpace(body[j])) {
-			next = creditText(CleanSpace(body[j]))
+		if j := lastNonBlank(body); j >= 0 && isCreditLine(readingroom.CleanSpace(body[j])) {
+			next = creditText(readingroom.CleanSpace(body[j]))
 			body = body[:j]
 		}
 		if blocks := toBlocks(body, start, false); k > 0 || len(blocks) > 0 {
@@ -162,7 +168,7 @@ func splitArticles(lines []string) []segment {
 
 func lastNonBlank(lines []string) int {
 	for j := len(lines) - 1; j >= 0; j-- {
-		if CleanSpace(lines[j]) != "" {
+		if readingroom.CleanSpace(lines[j]) != "" {
 			return j
 		}
 	}
@@ -183,7 +189,7 @@ func toBlocks(lines []string, offset int, markdown bool) []rawBlock {
 		}
 	}
 	for i, l := range lines {
-		t := CleanSpace(l)
+		t := readingroom.CleanSpace(l)
 		if markdown {
 			if reMDRule.MatchString(t) {
 				flush()
@@ -193,10 +199,10 @@ func toBlocks(lines []string, offset int, markdown bool) []rawBlock {
 			// lines around it.
 			if reMDHeading.MatchString(t) {
 				flush()
-				blocks = append(blocks, rawBlock{lines: []line{{CleanSpace(mdInline(t)), offset + i + 1}}})
+				blocks = append(blocks, rawBlock{lines: []line{{readingroom.CleanSpace(mdInline(t)), offset + i + 1}}})
 				continue
 			}
-			t = CleanSpace(mdInline(t))
+			t = readingroom.CleanSpace(mdInline(t))
 		}
 		if t == "" {
 			flush()
@@ -258,8 +264,8 @@ func followedByArticle(blocks []rawBlock) bool {
 }
 
 // article classifies a segment's blocks into an Article.
-func (s segment) article() (Article, error) {
-	a := Article{ImageCredit: s.credit}
+func (s segment) article() (readingroom.Article, error) {
+	a := readingroom.Article{ImageCredit: s.credit}
 	blocks := s.blocks
 	at := func() string {
 		if len(blocks) > 0 {
@@ -280,7 +286,7 @@ func (s segment) article() (Article, error) {
 
 	// Title.
 	if t := s.front["title"]; t != "" {
-		a.Title = CleanSpace(t)
+		a.Title = readingroom.CleanSpace(t)
 	} else {
 		if len(blocks) == 0 {
 			return a, fmt.Errorf("an article at %s has no title and no text", at())
@@ -295,8 +301,8 @@ func (s segment) article() (Article, error) {
 		a.Title = title
 		blocks = append(rest, blocks[1:]...)
 	}
-	a.Byline = CleanSpace(s.front["byline"] + s.front["author"])
-	a.Publication = CleanSpace(s.front["publication"])
+	a.Byline = readingroom.CleanSpace(s.front["byline"] + s.front["author"])
+	a.Publication = readingroom.CleanSpace(s.front["publication"])
 	if d, ok := parseDate(s.front["date"]); ok {
 		a.Published = d
 	}
@@ -328,20 +334,20 @@ func (s segment) article() (Article, error) {
 	}
 	c.finish()
 
-	if !a.hasParagraph() {
+	if !hasParagraph(&a) {
 		if a.Standfirst == "" {
 			return a, fmt.Errorf("the article %q at %s has a title but no text", a.Title, at())
 		}
 		// A short piece is a title and one paragraph, not a standfirst.
-		a.Blocks = append([]Block{{Kind: KindParagraph, Text: a.Standfirst}}, a.Blocks...)
+		a.Blocks = append([]readingroom.Block{{Kind: readingroom.KindParagraph, Text: a.Standfirst}}, a.Blocks...)
 		a.Standfirst = ""
 	}
 	return a, nil
 }
 
-func (a *Article) hasParagraph() bool {
+func hasParagraph(a *readingroom.Article) bool {
 	for _, b := range a.Blocks {
-		if b.Kind == KindParagraph {
+		if b.Kind == readingroom.KindParagraph {
 			return true
 		}
 	}
@@ -370,7 +376,7 @@ func restOf(b rawBlock) []rawBlock {
 
 // classifier sorts an article's body blocks into kinds, in order.
 type classifier struct {
-	a        *Article
+	a        *readingroom.Article
 	markdown bool
 	body     bool           // a paragraph has been seen
 	captions map[string]int // normalised caption -> index in a.Blocks
@@ -389,7 +395,7 @@ func (c *classifier) add(b rawBlock) {
 	}
 	if label, text, ok := parseCorrection(t); ok {
 		_ = label
-		a.Blocks = append(a.Blocks, Block{Kind: KindCorrection, Text: text})
+		a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindCorrection, Text: text})
 		return
 	}
 	if caption, credit, ok := parseCaption(b, c.markdown); ok {
@@ -397,7 +403,7 @@ func (c *classifier) add(b rawBlock) {
 		return
 	}
 	if num, title, ok := parseHeading(b, c.markdown); ok {
-		a.Blocks = append(a.Blocks, Block{Kind: KindHeading, Text: title, Number: num})
+		a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindHeading, Text: title, Number: num})
 		return
 	}
 	if books, ok := parseBooks(b, c.body); ok {
@@ -407,14 +413,14 @@ func (c *classifier) add(b rawBlock) {
 	// A caption given twice, once on one line and once hard-wrapped,
 	// without a credit: the second copy goes.
 	if n := len(a.Blocks); n > 0 && c.pending != nil && len(c.pending.lines) != len(b.lines) &&
-		a.Blocks[n-1].Kind == KindParagraph && Normalize(a.Blocks[n-1].Text) == Normalize(t) {
+		a.Blocks[n-1].Kind == readingroom.KindParagraph && readingroom.Normalize(a.Blocks[n-1].Text) == readingroom.Normalize(t) {
 		if !c.body || n == 1 {
-			a.Blocks[n-1].Kind = KindCaption
+			a.Blocks[n-1].Kind = readingroom.KindCaption
 		}
 		c.pending = &b
 		return
 	}
-	a.Blocks = append(a.Blocks, Block{Kind: KindParagraph, Text: t})
+	a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindParagraph, Text: t})
 	c.body = true
 	c.pending = &b
 }
@@ -425,14 +431,14 @@ func (c *classifier) addCaption(caption, credit string) {
 	if caption == "" {
 		// A credit on its own: it belongs to the caption before it, or to
 		// the lead image.
-		if n := len(a.Blocks); n > 0 && a.Blocks[n-1].Kind == KindCaption && a.Blocks[n-1].Credit == "" {
+		if n := len(a.Blocks); n > 0 && a.Blocks[n-1].Kind == readingroom.KindCaption && a.Blocks[n-1].Credit == "" {
 			a.Blocks[n-1].Credit = credit
 		} else if a.ImageCredit == "" && !c.body {
 			a.ImageCredit = credit
 		}
 		return
 	}
-	key := Normalize(caption)
+	key := readingroom.Normalize(caption)
 	if i, ok := c.captions[key]; ok {
 		if a.Blocks[i].Credit == "" {
 			a.Blocks[i].Credit = credit
@@ -440,7 +446,7 @@ func (c *classifier) addCaption(caption, credit string) {
 		return
 	}
 	c.captions[key] = len(a.Blocks)
-	a.Blocks = append(a.Blocks, Block{Kind: KindCaption, Text: caption, Credit: credit})
+	a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindCaption, Text: caption, Credit: credit})
 }
 
 // finish marks the closing note about the author, if there is one: the last
@@ -449,17 +455,17 @@ func (c *classifier) finish() {
 	bs := c.a.Blocks
 	paragraphs := 0
 	for _, b := range bs {
-		if b.Kind == KindParagraph {
+		if b.Kind == readingroom.KindParagraph {
 			paragraphs++
 		}
 	}
 	for i := len(bs) - 1; i >= 0; i-- {
 		switch bs[i].Kind {
-		case KindCorrection, KindCaption:
+		case readingroom.KindCorrection, readingroom.KindCaption:
 			continue
-		case KindParagraph:
+		case readingroom.KindParagraph:
 			if paragraphs > 1 && isAuthorNote(bs[i].Text) {
-				bs[i].Kind = KindAuthorNote
+				bs[i].Kind = readingroom.KindAuthorNote
 			}
 		}
 		return
@@ -514,7 +520,7 @@ func parseCaption(b rawBlock, markdown bool) (caption, credit string, ok bool) {
 	last := b.lines[n-1].text
 	if markdown {
 		if m := reMDImage.FindStringSubmatch(b.joined()); m != nil {
-			return CleanSpace(m[1]), CleanSpace(m[2]), true
+			return readingroom.CleanSpace(m[1]), readingroom.CleanSpace(m[2]), true
 		}
 	}
 	if m := reCreditLine.FindStringSubmatch(last); m != nil && plausibleCredit(m[1]) {
@@ -633,7 +639,7 @@ var (
 	reBookDetail = regexp.MustCompile(`(?i)\b\d{1,4}\s?pp\b|[£$€¥]\s?\d|\d\s?(?:€|euros?|dollars)\b|\bISBN\b|\b\d{1,4}\s+pages\b|\b(?:hardback|paperback|hardcover)\b`)
 )
 
-func parseBooks(b rawBlock, afterBody bool) ([]Book, bool) {
+func parseBooks(b rawBlock, afterBody bool) ([]readingroom.Book, bool) {
 	n := len(b.lines)
 	if n > 12 || n == 1 && afterBody {
 		return nil, false
@@ -665,12 +671,12 @@ func parseBooks(b rawBlock, afterBody bool) ([]Book, bool) {
 			!reBookPages.MatchString(t) && (strings.Count(t, ",") < 2 || strings.HasSuffix(t, ".")) {
 			return nil, false
 		}
-		return []Book{splitByAuthor(Book{Details: t})}, true
+		return []readingroom.Book{splitByAuthor(readingroom.Book{Details: t})}, true
 	}
 
 	var (
-		books []Book
-		cur   Book
+		books []readingroom.Book
+		cur   readingroom.Book
 		state int // 0: title next, 1: author next, 2: in details
 	)
 	for _, l := range b.lines {
@@ -681,7 +687,7 @@ func parseBooks(b rawBlock, afterBody bool) ([]Book, bool) {
 			state = 2
 		case state == 2:
 			books = append(books, splitByAuthor(cur))
-			cur, state = Book{Title: t}, 1
+			cur, state = readingroom.Book{Title: t}, 1
 		case state == 0:
 			cur.Title, state = t, 1
 		case cur.Author == "":
@@ -701,7 +707,7 @@ func joinDetail(a, b string) string {
 }
 
 // splitByAuthor turns "Title by Author" into its two parts.
-func splitByAuthor(bk Book) Book {
+func splitByAuthor(bk readingroom.Book) readingroom.Book {
 	if bk.Author == "" && bk.Title != "" {
 		if i := strings.LastIndex(bk.Title, " by "); i > 0 {
 			bk.Title, bk.Author = bk.Title[:i], bk.Title[i+4:]
@@ -764,7 +770,7 @@ var (
 // 2017", "March 23, 2017", "2017-03-23", or a weekly's "23-29 March 2017"
 // (its first day). A date without a day is not a date here.
 func parseDate(s string) (time.Time, bool) {
-	s = CleanSpace(s)
+	s = readingroom.CleanSpace(s)
 	s = reWeekday.ReplaceAllString(s, "")
 	s = reOrdinal.ReplaceAllString(s, "$1")
 	s = reDayRange.ReplaceAllString(s, "$1$2")
