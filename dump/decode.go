@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/readingroom/readingroom"
+	"golang.org/x/text/unicode/norm"
 )
 
 // windows1252 maps bytes 0x80-0x9F of Windows-1252 to Unicode; the other
@@ -51,7 +52,9 @@ var binarySignatures = []struct {
 // without a byte-order mark, UTF-16 with a byte-order mark, and
 // Windows-1252 (bytes that are not valid UTF-8 are read as Windows-1252, so
 // a file that mixes the two still comes out right). Line endings become
-// "\n". Empty files, binary files and files that are not text are refused
+// "\n", and the text comes out in Unicode normal form C, so a file saved
+// with composed letters ("é" as one code point) and one saved decomposed
+// ("e" and a combining accent) read as the same text. Empty files, binary files and files that are not text are refused
 // with a *readingroom.Error (EINVALID) whose message says why.
 func DecodeText(data []byte) (string, error) {
 	if len(data) == 0 {
@@ -83,7 +86,7 @@ func DecodeText(data []byte) (string, error) {
 		}
 		text = decodeUTF8Or1252(data)
 	}
-	text = normalizeNewlines(text)
+	text = norm.NFC.String(normalizeNewlines(text))
 	if err := checkText(text); err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/readingroom/readingroom"
+	"golang.org/x/text/unicode/norm"
 )
 
 // FuzzParseDump feeds arbitrary bytes to the parser. Whatever comes in, it
@@ -39,14 +40,14 @@ func FuzzParseDump(f *testing.F) {
 			t.Fatal("no error and no articles")
 		}
 		for _, a := range arts {
-			if a.Title == "" || a.Title != readingroom.CleanSpace(a.Title) || !utf8.ValidString(a.Title) {
+			if a.Title == "" || a.Title != readingroom.CleanSpace(a.Title) || !utf8.ValidString(a.Title) || !norm.NFC.IsNormalString(a.Title) {
 				t.Fatalf("bad title %q", a.Title)
 			}
 			if !hasParagraph(&a) {
 				t.Fatalf("article %q without a paragraph", a.Title)
 			}
 			for _, b := range a.Blocks {
-				if !b.Kind.Valid() || b.Text == "" || b.Text != readingroom.CleanSpace(b.Text) || !utf8.ValidString(b.Text) {
+				if !b.Kind.Valid() || b.Text == "" || b.Text != readingroom.CleanSpace(b.Text) || !utf8.ValidString(b.Text) || !norm.NFC.IsNormalString(b.Text) {
 					t.Fatalf("bad block %+v", b)
 				}
 				if strings.Contains(strings.ToLower(b.Text), "show hide image") && reMarker.MatchString(b.Text) {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/readingroom/readingroom"
+	"golang.org/x/text/unicode/norm"
 )
 
 // TitleMaxLen is the longest first line taken as a title. A longer one is
@@ -866,7 +867,8 @@ func repairMojibake(s string) string {
 	if len(reMojibake.FindAllStringIndex(fixed, -1)) >= len(reMojibake.FindAllStringIndex(s, -1)) {
 		return s
 	}
-	return fixed
+	// The bytes undone may spell a decomposed letter.
+	return norm.NFC.String(fixed)
 }
 
 // reMojibake matches what UTF-8 punctuation and accents look like when

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/readingroom/readingroom"
+	"golang.org/x/text/unicode/norm"
 )
 
 func mustParse(t *testing.T, name, text string) []readingroom.Article {
@@ -508,5 +509,31 @@ func TestParsePartial(t *testing.T) {
 	arts, warnings, err := Parse("x.txt", []byte("Show Hide image\n\nGood one\n\nText.\n\nShow Hide image\n\nJust a title\n"))
 	if err != nil || len(arts) != 1 || len(warnings) != 1 || !strings.Contains(warnings[0], "Just a title") {
 		t.Errorf("got %d articles, warnings %q, err %v", len(arts), warnings, err)
+	}
+}
+
+// The same article saved with composed letters (NFC) and with decomposed
+// ones (NFD, a letter and a combining accent) is the same article: the
+// reader hands on NFC text, so titles, keys and fingerprints agree.
+func TestParseNormalFormsAgree(t *testing.T) {
+	const text = "Café Noël in Brașov\n\nA standfirst about Ångström and Łódź.\n\nBy Zoë Brontë\n\nThe naïve façade of the Ğüneş hotel.\n\nMore prose, résumé and all.\n"
+	const md = "---\ntitle: Café Noël in Brașov\nauthors: [Zoë Brontë, Søren Ørsted]\n---\n\nThe naïve *façade* of the Ğüneş hotel.\n\n- résumé\n- Ångström\n"
+	for _, tt := range []struct{ name, text string }{{"x.txt", text}, {"x.md", md}} {
+		nfd := norm.NFD.String(tt.text)
+		if nfd == tt.text {
+			t.Fatalf("%s: the NFD copy is no different", tt.name)
+		}
+		composed := mustParse(t, tt.name, tt.text)
+		decomposed := mustParse(t, tt.name, nfd)
+		if len(composed) != 1 || len(decomposed) != 1 {
+			t.Fatalf("%s: %d and %d articles, want 1 each", tt.name, len(composed), len(decomposed))
+		}
+		a, b := composed[0], decomposed[0]
+		if !reflect.DeepEqual(b, a) || b.Fingerprint() != a.Fingerprint() || b.Key() != a.Key() {
+			t.Errorf("%s: the NFD copy parses differently:\n%+v\n%+v", tt.name, b, a)
+		}
+		if b.Title != "Café Noël in Brașov" {
+			t.Errorf("%s: title %q, want the NFC form", tt.name, b.Title)
+		}
 	}
 }
