@@ -22,26 +22,34 @@ const (
 	KindCaption    BlockKind = "caption"
 	KindAuthorNote BlockKind = "author_note"
 	KindCorrection BlockKind = "correction"
+	// KindListItem is one item of a list; consecutive items make one list.
+	// An ordered item's number as printed is in Block.Number.
+	KindListItem BlockKind = "list_item"
+	// KindCode is a block of code or other preformatted text. Its Text keeps
+	// its line breaks and indentation.
+	KindCode BlockKind = "code"
 )
 
 // Valid reports whether k is one of the known kinds.
 func (k BlockKind) Valid() bool {
 	switch k {
-	case KindParagraph, KindHeading, KindCaption, KindAuthorNote, KindCorrection:
+	case KindParagraph, KindHeading, KindCaption, KindAuthorNote, KindCorrection, KindListItem, KindCode:
 		return true
 	}
 	return false
 }
 
 // Block is one addressable piece of an article body: a paragraph, a section
-// heading, an image caption, the author note or a correction.
+// heading, an image caption, a list item, code, the author note or a
+// correction.
 type Block struct {
 	// ID is the paragraph's permanent public id (see ParagraphID). The parser
 	// leaves it empty; the store assigns it when the block is first saved.
 	ID   string
 	Kind BlockKind
 	Text string
-	// Number is a section heading's number as printed ("1", "IV"), if any.
+	// Number is a section heading's or an ordered list item's number as
+	// printed ("1", "IV"), if any.
 	Number string
 	// Credit is a caption's photo credit, if any.
 	Credit string

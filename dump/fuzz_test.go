@@ -43,11 +43,11 @@ func FuzzParseDump(f *testing.F) {
 			if a.Title == "" || a.Title != readingroom.CleanSpace(a.Title) || !utf8.ValidString(a.Title) || !norm.NFC.IsNormalString(a.Title) {
 				t.Fatalf("bad title %q", a.Title)
 			}
-			if !hasParagraph(&a) {
-				t.Fatalf("article %q without a paragraph", a.Title)
+			if !hasText(&a) {
+				t.Fatalf("article %q without text", a.Title)
 			}
 			for _, b := range a.Blocks {
-				if !b.Kind.Valid() || b.Text == "" || b.Text != readingroom.CleanSpace(b.Text) || !utf8.ValidString(b.Text) || !norm.NFC.IsNormalString(b.Text) {
+				if !b.Kind.Valid() || !cleanText(b) || !utf8.ValidString(b.Text) || !norm.NFC.IsNormalString(b.Text) {
 					t.Fatalf("bad block %+v", b)
 				}
 				if strings.Contains(strings.ToLower(b.Text), "show hide image") && reMarker.MatchString(b.Text) {

@@ -36,19 +36,18 @@ func Parse(name string, data []byte) ([]readingroom.Article, []string, error) {
 		return nil, nil, readingroom.Errorf(readingroom.EINVALID, "the file is %s, not an article dump", what)
 	}
 	text = repairMojibake(text)
-	lines := strings.Split(text, "\n")
-
-	var segs []segment
-	if isMarkdown(name) {
-		segs = []segment{markdownSegment(lines)}
-	} else {
-		segs = splitArticles(lines)
-	}
 
 	var (
+		segs     []segment
 		arts     []readingroom.Article
 		warnings []string
 	)
+	if isMarkdown(name) {
+		seg, ws := markdownSegment(text)
+		segs, warnings = []segment{seg}, ws
+	} else {
+		segs = splitArticles(strings.Split(text, "\n"))
+	}
 	for _, seg := range segs {
 		for _, part := range seg.split() {
 			a, err := part.article()
@@ -56,7 +55,7 @@ func Parse(name string, data []byte) ([]readingroom.Article, []string, error) {
 				warnings = append(warnings, err.Error())
 				continue
 			}
-			arts = append(arts, a)
+			arts = append(arts, composed(a))
 		}
 	}
 	if len(arts) == 0 {
@@ -66,6 +65,24 @@ func Parse(name string, data []byte) ([]readingroom.Article, []string, error) {
 		return nil, nil, readingroom.Errorf(readingroom.EINVALID, "no article could be read: the file has no title and text")
 	}
 	return arts, warnings, nil
+}
+
+// composed puts every text of a in Unicode normal form C. The decoded
+// text already is; this catches what reading it may undo: an entity or a
+// YAML escape that spells a combining accent, an invisible character
+// dropped from between a letter and its accent.
+func composed(a readingroom.Article) readingroom.Article {
+	nfc := norm.NFC.String
+	a.Title, a.Standfirst, a.Byline, a.ImageCredit = nfc(a.Title), nfc(a.Standfirst), nfc(a.Byline), nfc(a.ImageCredit)
+	a.Publication, a.IssueTitle = nfc(a.Publication), nfc(a.IssueTitle)
+	for i, b := range a.Books {
+		a.Books[i] = readingroom.Book{Title: nfc(b.Title), Author: nfc(b.Author), Details: nfc(b.Details)}
+	}
+	for i := range a.Blocks {
+		b := &a.Blocks[i]
+		b.Text, b.Number, b.Credit = nfc(b.Text), nfc(b.Number), nfc(b.Credit)
+	}
+	return a
 }
 
 func isMarkdown(name string) bool {
@@ -100,10 +117,26 @@ type line struct {
 }
 
 // A rawBlock is a run of non-blank lines: a paragraph, a heading, a caption
-// and so on, before it is classified.
+// and so on, before it is classified. Blocks of a text dump are all rawText;
+// Markdown says what some of its blocks are.
 type rawBlock struct {
-	lines []line
+	lines  []line
+	kind   rawKind
+	level  int    // a heading's level, 1 for "#"
+	number string // an ordered list item's number as printed
+	credit string // an image's credit (its title)
 }
+
+// rawKind is what the source says a block is.
+type rawKind int
+
+const (
+	rawText     rawKind = iota // to be classified by its text
+	rawHeading                 // a Markdown heading
+	rawListItem                // a Markdown list item
+	rawCode                    // a Markdown code block; lines keep their indentation
+	rawImage                   // a Markdown image: lines hold its alt text (or none)
+)
 
 func (b rawBlock) joined() string {
 	var sb strings.Builder
@@ -127,13 +160,22 @@ func isLetterByte(b byte) bool {
 
 func (b rawBlock) first() int { return b.lines[0].num }
 
+// code is a code block's text: its lines as written, one under the other.
+func (b rawBlock) code() string {
+	ls := make([]string, len(b.lines))
+	for i, l := range b.lines {
+		ls[i] = l.text
+	}
+	return strings.Join(ls, "\n")
+}
+
 // A segment is the stretch of a dump that holds one article (or, where a
 // publication line is followed by more text, several run together).
 type segment struct {
 	blocks   []rawBlock
 	credit   string // lead image credit from the line before "Show Hide image"
 	markdown bool
-	front    map[string]string // Markdown front matter
+	front    frontMatter // Markdown front matter
 }
 
 var reMarker = regexp.MustCompile(`(?i)^show\s*/?\s*hide\s+images?$`)
@@ -148,7 +190,7 @@ func splitArticles(lines []string) []segment {
 		}
 	}
 	if len(markers) == 0 {
-		return []segment{{blocks: toBlocks(lines, 0, false)}}
+		return []segment{{blocks: toBlocks(lines, 0)}}
 	}
 	var segs []segment
 	start, credit := 0, ""
@@ -159,12 +201,12 @@ func splitArticles(lines []string) []segment {
 			next = creditText(readingroom.CleanSpace(body[j]))
 			body = body[:j]
 		}
-		if blocks := toBlocks(body, start, false); k > 0 || len(blocks) > 0 {
+		if blocks := toBlocks(body, start); k > 0 || len(blocks) > 0 {
 			segs = append(segs, segment{blocks: blocks, credit: credit})
 		}
 		start, credit = m+1, next
 	}
-	return append(segs, segment{blocks: toBlocks(lines[start:], start, false), credit: credit})
+	return append(segs, segment{blocks: toBlocks(lines[start:], start), credit: credit})
 }
 
 func lastNonBlank(lines []string) int {
@@ -178,7 +220,7 @@ func lastNonBlank(lines []string) int {
 
 // toBlocks groups lines into blocks separated by blank lines. Lines of
 // nothing but white space (the dumps use no-break spaces) separate too.
-func toBlocks(lines []string, offset int, markdown bool) []rawBlock {
+func toBlocks(lines []string, offset int) []rawBlock {
 	var (
 		blocks []rawBlock
 		cur    []line
@@ -191,20 +233,6 @@ func toBlocks(lines []string, offset int, markdown bool) []rawBlock {
 	}
 	for i, l := range lines {
 		t := readingroom.CleanSpace(l)
-		if markdown {
-			if reMDRule.MatchString(t) {
-				flush()
-				continue
-			}
-			// A Markdown heading is a block of its own even without blank
-			// lines around it.
-			if reMDHeading.MatchString(t) {
-				flush()
-				blocks = append(blocks, rawBlock{lines: []line{{readingroom.CleanSpace(mdInline(t)), offset + i + 1}}})
-				continue
-			}
-			t = readingroom.CleanSpace(mdInline(t))
-		}
 		if t == "" {
 			flush()
 			continue
@@ -224,7 +252,7 @@ func (s segment) split() []segment {
 	for {
 		cut := -1
 		for i, b := range rest.blocks {
-			if _, ok := parsePublication(b.joined()); ok && followedByArticle(rest.blocks[i+1:]) {
+			if _, ok := parsePublication(b.joined()); ok && b.kind == rawText && followedByArticle(rest.blocks[i+1:]) {
 				cut = i + 1
 				break
 			}
@@ -239,7 +267,7 @@ func (s segment) split() []segment {
 		// A credit line before the next title, when a title and text
 		// remain without it.
 		if len(rest.blocks) >= 3 {
-			if t := rest.blocks[0].joined(); len(rest.blocks[0].lines) == 1 && isCreditLine(t) {
+			if t := rest.blocks[0].joined(); rest.blocks[0].kind == rawText && len(rest.blocks[0].lines) == 1 && isCreditLine(t) {
 				rest.credit = creditText(t)
 				rest.blocks = rest.blocks[1:]
 			}
@@ -278,7 +306,7 @@ func (s segment) article() (readingroom.Article, error) {
 	// A credit line may open an article that has no marker before it. Only
 	// a labelled one ("Photograph: ..."): after the marker, a line in
 	// capitals is more likely a title.
-	for len(blocks) > 0 && len(blocks[0].lines) == 1 && reCreditLine.MatchString(blocks[0].lines[0].text) {
+	for len(blocks) > 0 && blocks[0].kind == rawText && len(blocks[0].lines) == 1 && reCreditLine.MatchString(blocks[0].lines[0].text) {
 		if a.ImageCredit == "" {
 			a.ImageCredit = creditText(blocks[0].lines[0].text)
 		}
@@ -286,8 +314,8 @@ func (s segment) article() (readingroom.Article, error) {
 	}
 
 	// Title.
-	if t := s.front["title"]; t != "" {
-		a.Title = readingroom.CleanSpace(t)
+	if t := s.front.title; t != "" {
+		a.Title = t
 	} else {
 		if len(blocks) == 0 {
 			return a, fmt.Errorf("an article at %s has no title and no text", at())
@@ -302,28 +330,30 @@ func (s segment) article() (readingroom.Article, error) {
 		a.Title = title
 		blocks = append(rest, blocks[1:]...)
 	}
-	a.Byline = readingroom.CleanSpace(s.front["byline"] + s.front["author"])
-	a.Publication = readingroom.CleanSpace(s.front["publication"])
-	if d, ok := parseDate(s.front["date"]); ok {
+	a.Byline = s.front.byline
+	a.Publication = s.front.publication
+	a.IssueTitle = s.front.issue
+	a.Standfirst = s.front.standfirst
+	if d, ok := parseDate(s.front.date); ok {
 		a.Published = d
 	}
 
 	// A byline on the first line of a block run on from other lines
 	// ("Reviewed by Sam Writer" over the book details) stands alone.
-	if len(blocks) > 0 && len(blocks[0].lines) > 1 && isByline(blocks[0].lines[0].text) {
+	if len(blocks) > 0 && blocks[0].kind == rawText && len(blocks[0].lines) > 1 && isByline(blocks[0].lines[0].text) {
 		first := blocks[0]
 		blocks = append([]rawBlock{{lines: first.lines[:1]}, {lines: first.lines[1:]}}, blocks[1:]...)
 	}
 
 	// After the title comes a byline ("From a correspondent:") or a
 	// standfirst, which a byline may follow.
-	if len(blocks) > 0 && a.Byline == "" && isByline(blocks[0].joined()) {
+	if len(blocks) > 0 && a.Byline == "" && blocks[0].kind == rawText && isByline(blocks[0].joined()) {
 		a.Byline = strings.TrimRight(blocks[0].joined(), ": ")
 		blocks = blocks[1:]
-	} else if len(blocks) > 0 && isPlainText(blocks[0], blocks[0].joined(), s.markdown) {
+	} else if len(blocks) > 0 && a.Standfirst == "" && isPlainText(blocks[0], blocks[0].joined(), s.markdown) {
 		a.Standfirst = blocks[0].joined()
 		blocks = blocks[1:]
-		if len(blocks) > 0 && a.Byline == "" && isByline(blocks[0].joined()) {
+		if len(blocks) > 0 && a.Byline == "" && blocks[0].kind == rawText && isByline(blocks[0].joined()) {
 			a.Byline = strings.TrimRight(blocks[0].joined(), ": ")
 			blocks = blocks[1:]
 		}
@@ -335,7 +365,7 @@ func (s segment) article() (readingroom.Article, error) {
 	}
 	c.finish()
 
-	if !hasParagraph(&a) {
+	if !hasText(&a) {
 		if a.Standfirst == "" {
 			return a, fmt.Errorf("the article %q at %s has a title but no text", a.Title, at())
 		}
@@ -346,46 +376,71 @@ func (s segment) article() (readingroom.Article, error) {
 	return a, nil
 }
 
-func hasParagraph(a *readingroom.Article) bool {
+// hasText reports whether a has body text: a paragraph, a list item or
+// code. Headings, captions and notes alone are no article.
+func hasText(a *readingroom.Article) bool {
 	for _, b := range a.Blocks {
-		if b.Kind == readingroom.KindParagraph {
+		switch b.Kind {
+		case readingroom.KindParagraph, readingroom.KindListItem, readingroom.KindCode:
 			return true
 		}
 	}
 	return false
 }
 
-// splitTitle takes the title from an article's first block. A title is one
-// line, or a short block hard-wrapped over a few; a longer block gives its
-// first line and leaves the rest as the next block.
+// splitTitle takes the title from an article's first block. A title is a
+// Markdown heading, one line, or a short block of a text dump hard-wrapped
+// over a few; a longer block gives its first line and leaves the rest as
+// the next block.
 func splitTitle(b rawBlock, markdown bool) (string, []rawBlock) {
-	if m := reMDHeading.FindStringSubmatch(b.lines[0].text); m != nil {
-		return m[1], restOf(b)
-	}
-	if len(b.lines) > 1 && len(b.lines) <= 3 && utf8.RuneCountInString(b.joined()) <= 150 && !markdown {
+	switch {
+	case b.kind == rawHeading:
+		return b.joined(), nil
+	case !markdown && len(b.lines) > 1 && len(b.lines) <= 3 && utf8.RuneCountInString(b.joined()) <= 150:
 		return b.joined(), nil
 	}
-	return b.lines[0].text, restOf(b)
-}
-
-func restOf(b rawBlock) []rawBlock {
+	title := readingroom.CleanSpace(b.lines[0].text)
 	if len(b.lines) > 1 {
-		return []rawBlock{{lines: b.lines[1:]}}
+		rest := b
+		rest.lines = b.lines[1:]
+		return title, []rawBlock{rest}
 	}
-	return nil
+	return title, nil
 }
 
 // classifier sorts an article's body blocks into kinds, in order.
 type classifier struct {
 	a        *readingroom.Article
 	markdown bool
-	body     bool           // a paragraph has been seen
+	body     bool           // a paragraph, list item or code has been seen
 	captions map[string]int // normalised caption -> index in a.Blocks
 	pending  *rawBlock      // previous block, kept to spot a caption given twice
 }
 
 func (c *classifier) add(b rawBlock) {
 	a := c.a
+	switch b.kind {
+	case rawHeading:
+		c.pending = nil
+		num, title := headingNumber(b.joined())
+		a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindHeading, Text: title, Number: num})
+		return
+	case rawListItem:
+		c.pending, c.body = nil, true
+		a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindListItem, Text: b.joined(), Number: b.number})
+		return
+	case rawCode:
+		c.pending, c.body = nil, true
+		a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindCode, Text: b.code()})
+		return
+	case rawImage:
+		var caption string
+		if len(b.lines) > 0 {
+			caption = b.joined()
+		}
+		c.addCaption(caption, b.credit)
+		return
+	}
 	t := b.joined()
 
 	if p, ok := parsePublication(t); ok {
@@ -399,7 +454,7 @@ func (c *classifier) add(b rawBlock) {
 		a.Blocks = append(a.Blocks, readingroom.Block{Kind: readingroom.KindCorrection, Text: text})
 		return
 	}
-	if caption, credit, ok := parseCaption(b, c.markdown); ok {
+	if caption, credit, ok := parseCaption(b); ok {
 		c.addCaption(caption, credit)
 		return
 	}
@@ -516,14 +571,9 @@ func creditText(s string) string {
 // parseCaption recognises an image caption: a block whose last line is a
 // credit, a caption with its credit run on, or a lone credit (returned
 // with an empty caption). In Markdown, an image's alt text is its caption.
-func parseCaption(b rawBlock, markdown bool) (caption, credit string, ok bool) {
+func parseCaption(b rawBlock) (caption, credit string, ok bool) {
 	n := len(b.lines)
 	last := b.lines[n-1].text
-	if markdown {
-		if m := reMDImage.FindStringSubmatch(b.joined()); m != nil {
-			return readingroom.CleanSpace(m[1]), readingroom.CleanSpace(m[2]), true
-		}
-	}
 	if m := reCreditLine.FindStringSubmatch(last); m != nil && plausibleCredit(m[1]) {
 		if n == 1 {
 			return "", m[1], true
@@ -551,28 +601,24 @@ func plausibleCredit(s string) bool {
 	return len(strings.Fields(s)) <= 10 && !strings.HasSuffix(s, ".") || len(strings.Fields(s)) <= 4
 }
 
-// Headings: "1. The Bus", "IV) The end", or Markdown "## Section".
-var (
-	reHeadingNum = regexp.MustCompile(`^(\d{1,2}|[IVXL]{1,6})[.)]\s+(\S.*)$`)
-	reMDHeading  = regexp.MustCompile(`^#{1,6}\s+(\S.*?)(?:\s+#+)?$`)
-	reMDRule     = regexp.MustCompile(`^(?:-\s*){3,}$|^(?:\*\s*){3,}$|^(?:_\s*){3,}$`)
-	reMDImage    = regexp.MustCompile(`^!\[([^\]]*)\]\([^)\s]*(?:\s+"([^"]*)")?\)$`)
-)
+// Headings: "1. The Bus", "IV) The end" on a line of their own in a text
+// dump. Markdown marks its headings ("## 1. The Bus").
+var reHeadingNum = regexp.MustCompile(`^(\d{1,2}|[IVXL]{1,6})[.)]\s+(\S.*)$`)
+
+// headingNumber splits a Markdown heading's number as printed from its
+// text.
+func headingNumber(t string) (num, title string) {
+	if m := reHeadingNum.FindStringSubmatch(t); m != nil {
+		return m[1], m[2]
+	}
+	return "", t
+}
 
 func parseHeading(b rawBlock, markdown bool) (num, title string, ok bool) {
-	if len(b.lines) != 1 {
+	if markdown || len(b.lines) != 1 {
 		return "", "", false
 	}
 	t := b.lines[0].text
-	if m := reMDHeading.FindStringSubmatch(t); m != nil {
-		if m2 := reHeadingNum.FindStringSubmatch(m[1]); m2 != nil {
-			return m2[1], m2[2], true
-		}
-		return "", m[1], true
-	}
-	if markdown {
-		return "", "", false
-	}
 	m := reHeadingNum.FindStringSubmatch(t)
 	if m == nil || len(strings.Fields(m[2])) > 10 || utf8.RuneCountInString(m[2]) > 80 {
 		return "", "", false
@@ -610,8 +656,12 @@ func isByline(s string) bool {
 }
 
 // isPlainText reports whether a block could be prose: not a heading,
-// caption, book details, correction or publication line.
+// caption, book details, correction or publication line, nor a list item or
+// code.
 func isPlainText(b rawBlock, t string, markdown bool) bool {
+	if b.kind != rawText {
+		return false
+	}
 	if _, _, ok := parseHeading(b, markdown); ok {
 		return false
 	}
@@ -624,7 +674,7 @@ func isPlainText(b rawBlock, t string, markdown bool) bool {
 	if _, ok := parseBooks(b, false); ok {
 		return false
 	}
-	if _, _, ok := parseCaption(b, markdown); ok {
+	if _, _, ok := parseCaption(b); ok {
 		return false
 	}
 	return true
@@ -782,66 +832,6 @@ func parseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
-}
-
-// Markdown.
-
-var (
-	reMDLink     = regexp.MustCompile(`\[([^\]]+)\]\([^)\s]+(?:\s+"[^"]*")?\)`)
-	reMDStrong   = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	reMDEmphasis = regexp.MustCompile(`(^|[\s(])[*_](\S(?:[^*_]*?\S)?)[*_]([\s).,;:!?]|$)`)
-	reMDQuote    = regexp.MustCompile(`^(?:>\s?)+`)
-	reMDEscape   = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!])`)
-)
-
-// mdInline removes the Markdown a reader should not see: quote markers,
-// emphasis, link targets, escapes. Images are left for parseCaption.
-func mdInline(s string) string {
-	s = reMDQuote.ReplaceAllString(s, "")
-	if strings.HasPrefix(s, "![") {
-		return s
-	}
-	s = reMDLink.ReplaceAllString(s, "$1")
-	s = reMDStrong.ReplaceAllString(s, "$2")
-	s = reMDEmphasis.ReplaceAllString(s, "$1$2$3")
-	s = reMDEscape.ReplaceAllString(s, "$1")
-	return strings.TrimSpace(s)
-}
-
-// markdownSegment reads a Markdown file: optional front matter (title,
-// date, author or byline, publication), the first "# " heading as the
-// title, "##" headings as section headings.
-func markdownSegment(lines []string) segment {
-	s := segment{markdown: true, front: map[string]string{}}
-	start := 0
-	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
-		for i := 1; i < len(lines); i++ {
-			if t := strings.TrimSpace(lines[i]); t == "---" || t == "..." {
-				for _, l := range lines[1:i] {
-					if k, v, ok := strings.Cut(l, ":"); ok {
-						v = strings.Trim(strings.TrimSpace(v), `"'`)
-						s.front[strings.ToLower(strings.TrimSpace(k))] = v
-					}
-				}
-				start = i + 1
-				break
-			}
-		}
-	}
-	blocks := toBlocks(lines[start:], start, true)
-	// The first "# " heading is the title wherever it stands; what comes
-	// before it (a badge, a note) stays in the text after it.
-	if s.front["title"] == "" {
-		for i, b := range blocks {
-			if strings.HasPrefix(b.lines[0].text, "# ") {
-				title := b
-				blocks = append(append([]rawBlock{title}, blocks[:i]...), blocks[i+1:]...)
-				break
-			}
-		}
-	}
-	s.blocks = blocks
-	return s
 }
 
 // repairMojibake undoes the commonest encoding accident: UTF-8 text that

@@ -1,12 +1,14 @@
 package dump
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/readingroom/readingroom"
 	"golang.org/x/text/unicode/norm"
@@ -51,6 +53,25 @@ func date(s string) time.Time {
 	return d
 }
 
+// cleanText reports whether a block's text is as the parser must leave
+// it: not empty, and without stray white space. Code keeps its line breaks
+// and indentation, but no blank lines at either end nor trailing space.
+func cleanText(b readingroom.Block) bool {
+	if b.Kind != readingroom.KindCode {
+		return b.Text != "" && b.Text == readingroom.CleanSpace(b.Text)
+	}
+	if strings.TrimSpace(b.Text) == "" || strings.ContainsAny(b.Text, "\r\v\f\x00") {
+		return false
+	}
+	lines := strings.Split(b.Text, "\n")
+	for _, l := range lines {
+		if l != strings.TrimRightFunc(l, unicode.IsSpace) {
+			return false
+		}
+	}
+	return lines[0] != "" && lines[len(lines)-1] != ""
+}
+
 // checkClean asserts what must hold of every parsed article, whatever the
 // input: no markers, credits or publication lines left in the text, no
 // stray white space, at least one paragraph.
@@ -59,14 +80,14 @@ func checkClean(t *testing.T, a readingroom.Article) {
 	if a.Title == "" || a.Title != readingroom.CleanSpace(a.Title) {
 		t.Errorf("title %q is empty or not clean", a.Title)
 	}
-	if !hasParagraph(&a) {
-		t.Errorf("%q has no paragraph", a.Title)
+	if !hasText(&a) {
+		t.Errorf("%q has no text", a.Title)
 	}
 	for _, b := range a.Blocks {
 		if !b.Kind.Valid() {
 			t.Errorf("%q: block kind %q", a.Title, b.Kind)
 		}
-		if b.Text == "" || b.Text != readingroom.CleanSpace(b.Text) {
+		if !cleanText(b) {
 			t.Errorf("%q: block text %q is empty or not clean", a.Title, b.Text)
 		}
 		if reMarker.MatchString(b.Text) || strings.Contains(strings.ToLower(b.Text), "show hide image") {
@@ -288,7 +309,8 @@ func TestParseMarkdown(t *testing.T) {
 	if got := strings.Join(blockTexts(a, readingroom.KindHeading), "|"); got != "First part|Second part" {
 		t.Errorf("headings %q", got)
 	}
-	want := []string{"The first part says that `code` stays as it is and that 5 * 3 = 15.", "A quoted passage is still a paragraph.", "The end."}
+	// A code span is read as its code, without the backticks.
+	want := []string{"The first part says that code stays as it is and that 5 * 3 = 15.", "A quoted passage is still a paragraph.", "The end."}
 	if got := blockTexts(a, readingroom.KindParagraph); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("paragraphs %q", got)
 	}
@@ -299,6 +321,13 @@ func TestParseMarkdown(t *testing.T) {
 	}
 	if got := blockTexts(b, readingroom.KindCaption); len(got) != 1 || got[0] != "A cat on a mat" {
 		t.Errorf("image caption %q", got)
+	}
+	if got := b.Blocks[len(b.Blocks)-1].Credit; got != "Jo" {
+		t.Errorf("image credit %q, want %q", got, "Jo")
+	}
+	// What stood before the title stays, after it.
+	if got := blockTexts(b, readingroom.KindParagraph); b.Standfirst != "Intro line before." || strings.Join(got, "|") != "Body text here." {
+		t.Errorf("standfirst %q, paragraphs %q", b.Standfirst, got)
 	}
 }
 
@@ -424,6 +453,11 @@ func TestParseRules(t *testing.T) {
 				t.Errorf("%+v", a)
 			}
 		}},
+		{"an invisible character between a letter and its accent", "Cafe\u200b\u0301\n\nBody.\n", func(t *testing.T, arts []readingroom.Article) {
+			if a := arts[0]; a.Title != "Café" {
+				t.Errorf("title %q, want %q", a.Title, "Café")
+			}
+		}},
 		{"zero-width and soft hyphen are not content", "Ti\u200btle\n\nSoft\u00adhyphen and\u00a0\u00a0spaces.\n", func(t *testing.T, arts []readingroom.Article) {
 			if a := arts[0]; a.Title != "Title" || a.Paragraphs()[0].Text != "Softhyphen and spaces." {
 				t.Errorf("%q %q", a.Title, a.Paragraphs()[0].Text)
@@ -535,5 +569,177 @@ func TestParseNormalFormsAgree(t *testing.T) {
 		if b.Title != "Café Noël in Brașov" {
 			t.Errorf("%s: title %q, want the NFC form", tt.name, b.Title)
 		}
+	}
+}
+
+// A Markdown file is read with a real parser: lists stay lists, a Setext
+// heading is a heading, code keeps its lines and loses its fences, raw
+// HTML never comes through, and front-matter lists are read.
+func TestParseMarkdownFeatures(t *testing.T) {
+	arts := mustParse(t, "features.md", string(readFile(t, "testdata/markdown/features.md")))
+	if len(arts) != 1 {
+		t.Fatalf("got %d articles, want 1", len(arts))
+	}
+	a := arts[0]
+	checkClean(t, a)
+	if a.Title != "Reading lists: what a Markdown file can hold" {
+		t.Errorf("title %q", a.Title)
+	}
+	if a.Byline != "Ann Lee, Bob Marsh and Cy Twombly" {
+		t.Errorf("byline %q, want the authors joined", a.Byline)
+	}
+	if a.Standfirst != "Lists, code and a heading underlined, read as a reader sees them." {
+		t.Errorf("standfirst %q", a.Standfirst)
+	}
+	if !a.Published.Equal(date("2024-03-09")) || a.Publication != "The Room Journal" {
+		t.Errorf("published %v in %q", a.Published, a.Publication)
+	}
+	want := []readingroom.Block{
+		{Kind: readingroom.KindParagraph, Text: "A first paragraph, with an inline bold tag and emphasis that wraps over two lines."},
+		{Kind: readingroom.KindHeading, Text: "Things to bring"},
+		{Kind: readingroom.KindListItem, Text: "A pencil"},
+		{Kind: readingroom.KindListItem, Text: "A notebook, with ruled pages"},
+		{Kind: readingroom.KindListItem, Text: "Nested: a spare page"},
+		{Kind: readingroom.KindListItem, Text: "Nested: an eraser"},
+		{Kind: readingroom.KindListItem, Text: "A quiet mind"},
+		{Kind: readingroom.KindListItem, Text: "Sit down.", Number: "3"},
+		{Kind: readingroom.KindListItem, Text: "Open the book.", Number: "4"},
+		{Kind: readingroom.KindListItem, Text: "Read the first line twice.", Number: "5"},
+		{Kind: readingroom.KindCode, Text: "func main() {\n\tfmt.Println(\"hello\")\n}"},
+		{Kind: readingroom.KindCode, Text: "indented code\n  keeps its indentation"},
+		{Kind: readingroom.KindParagraph, Text: "Text inside HTML stays as text."},
+		{Kind: readingroom.KindParagraph, Text: "A quoted passage becomes a paragraph."},
+		{Kind: readingroom.KindAuthorNote, Text: "Anna Lee is a historian and the author of “Quiet Rooms” (Northgate, £12)."},
+	}
+	if !reflect.DeepEqual(a.Blocks, want) {
+		t.Errorf("blocks:\n%s\nwant:\n%s", dumpBlocks(a.Blocks), dumpBlocks(want))
+	}
+	for _, b := range a.Blocks {
+		if strings.ContainsAny(b.Text, "<>") || strings.Contains(b.Text, "alert") || strings.Contains(b.Text, "```") {
+			t.Errorf("markup came through: %q", b.Text)
+		}
+	}
+}
+
+func dumpBlocks(bs []readingroom.Block) string {
+	var sb strings.Builder
+	for _, b := range bs {
+		fmt.Fprintf(&sb, "  %s %q %q %q\n", b.Kind, b.Number, b.Text, b.Credit)
+	}
+	return sb.String()
+}
+
+func TestParseMarkdownRules(t *testing.T) {
+	tests := []struct {
+		name, input string
+		check       func(t *testing.T, a readingroom.Article)
+	}{
+		{"one author", "---\nauthor: Jane Doe\n---\n# T\n\nBody.\n", func(t *testing.T, a readingroom.Article) {
+			if a.Byline != "Jane Doe" {
+				t.Errorf("byline %q", a.Byline)
+			}
+		}},
+		{"two authors", "---\nauthors:\n  - Jane Doe\n  - John Roe\n---\n# T\n\nBody.\n", func(t *testing.T, a readingroom.Article) {
+			if a.Byline != "Jane Doe and John Roe" {
+				t.Errorf("byline %q", a.Byline)
+			}
+		}},
+		{"a byline wins over authors", "---\nByline: By our correspondents\nauthors: [A, B]\n---\n# T\n\nBody.\n", func(t *testing.T, a readingroom.Article) {
+			if a.Byline != "By our correspondents" {
+				t.Errorf("byline %q", a.Byline)
+			}
+		}},
+		{"a heading repeating the front-matter title goes", "---\ntitle: The Title\ndescription: What it is about.\n---\n# The title\n\nBody.\n\n# Part two\n\nMore.\n", func(t *testing.T, a readingroom.Article) {
+			if a.Title != "The Title" || a.Standfirst != "What it is about." || strings.Join(blockTexts(a, readingroom.KindHeading), "|") != "Part two" {
+				t.Errorf("title %q standfirst %q blocks %s", a.Title, a.Standfirst, dumpBlocks(a.Blocks))
+			}
+		}},
+		{"without a # heading the first heading is the title", "## Only a section\n\nStand.\n\nBody.\n", func(t *testing.T, a readingroom.Article) {
+			if a.Title != "Only a section" || a.Standfirst != "Stand." {
+				t.Errorf("title %q standfirst %q", a.Title, a.Standfirst)
+			}
+		}},
+		{"numbered heading", "# T\n\nStand.\n\n## 2. The Middle\n\nBody.\n", func(t *testing.T, a readingroom.Article) {
+			if b := a.Blocks[0]; b.Kind != readingroom.KindHeading || b.Number != "2" || b.Text != "The Middle" {
+				t.Errorf("%+v", b)
+			}
+		}},
+		{"escapes and entities", "# Fish &amp; chips\n\nStand.\n\n\\*Not emphasis\\*, 5 &lt; 6 &#169; &copy; \\<b>.\n", func(t *testing.T, a readingroom.Article) {
+			if got := a.Paragraphs()[0].Text; a.Title != "Fish & chips" || got != "*Not emphasis*, 5 < 6 © © <b>." {
+				t.Errorf("title %q text %q", a.Title, got)
+			}
+		}},
+		{"an accent spelt as an entity is composed", "# Cafe&#769;\n\nBody.\n", func(t *testing.T, a readingroom.Article) {
+			if a.Title != "Café" {
+				t.Errorf("title %q, want %q", a.Title, "Café")
+			}
+		}},
+		{"inline script and comments go, their neighbours stay", "# T\n\nStand.\n\nBefore <script>alert(1)</script>after <!-- note --> end<br>next line.\n", func(t *testing.T, a readingroom.Article) {
+			if got := a.Paragraphs()[0].Text; got != "Before after end next line." {
+				t.Errorf("%q", got)
+			}
+		}},
+		{"an HTML block keeps its text, not its script or style", "# T\n\nStand.\n\n<div>\n<style>p{}</style>\n<p>One</p><p>Two &amp; three</p>\n<script>x()</script>\n</div>\n\nEnd.\n", func(t *testing.T, a readingroom.Article) {
+			if got := strings.Join(blockTexts(a, readingroom.KindParagraph), "|"); got != "One|Two & three|End." {
+				t.Errorf("%q", got)
+			}
+		}},
+		{"an image among words is a caption after them", "# T\n\nStand.\n\nSee ![A map of the town](map.png \"Illustration: Ann Lee\") here.\n", func(t *testing.T, a readingroom.Article) {
+			want := []readingroom.Block{{Kind: readingroom.KindParagraph, Text: "See here."}, {Kind: readingroom.KindCaption, Text: "A map of the town", Credit: "Ann Lee"}}
+			if !reflect.DeepEqual(a.Blocks, want) {
+				t.Errorf("%s", dumpBlocks(a.Blocks))
+			}
+		}},
+		{"a title and a list is an article", "# Shopping\n\n1) eggs\n2) milk\n", func(t *testing.T, a readingroom.Article) {
+			want := []readingroom.Block{{Kind: readingroom.KindListItem, Text: "eggs", Number: "1"}, {Kind: readingroom.KindListItem, Text: "milk", Number: "2"}}
+			if !reflect.DeepEqual(a.Blocks, want) {
+				t.Errorf("%s", dumpBlocks(a.Blocks))
+			}
+		}},
+		{"a loose item's paragraphs are one item; an empty item goes", "# T\n\nStand.\n\n- First para\n\n  second para.\n-\n- Last\n", func(t *testing.T, a readingroom.Article) {
+			if got := strings.Join(blockTexts(a, readingroom.KindListItem), "|"); got != "First para second para.|Last" {
+				t.Errorf("%q", got)
+			}
+		}},
+		{"a list starting at zero", "# T\n\nStand.\n\n0. nought\n1. one\n", func(t *testing.T, a readingroom.Article) {
+			if a.Blocks[0].Number != "0" || a.Blocks[1].Number != "1" {
+				t.Errorf("%s", dumpBlocks(a.Blocks))
+			}
+		}},
+		{"thematic breaks go", "# T\n\nStand.\n\nOne.\n\n* * *\n\nTwo.\n", func(t *testing.T, a readingroom.Article) {
+			if got := strings.Join(blockTexts(a, readingroom.KindParagraph), "|"); got != "One.|Two." || len(a.Blocks) != 2 {
+				t.Errorf("%s", dumpBlocks(a.Blocks))
+			}
+		}},
+		{"a fence without a language, and an unclosed one", "# T\n\nStand.\n\n```\n\n  a\n\n```\n\n~~~\nb  \n", func(t *testing.T, a readingroom.Article) {
+			if got := strings.Join(blockTexts(a, readingroom.KindCode), "|"); got != "  a|b" {
+				t.Errorf("%q", got)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			arts := mustParse(t, "x.md", tt.input)
+			if len(arts) != 1 {
+				t.Fatalf("%d articles", len(arts))
+			}
+			checkClean(t, arts[0])
+			tt.check(t, arts[0])
+		})
+	}
+}
+
+// Front matter that is not YAML is read as text, with a warning: nothing
+// in it is lost.
+func TestParseMarkdownBadFrontMatter(t *testing.T) {
+	arts, warnings, err := Parse("x.md", []byte("---\ntitle: [unclosed\n---\n# T\n\nBody.\n"))
+	if err != nil || len(arts) != 1 {
+		t.Fatalf("%d articles, err %v", len(arts), err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "front matter in lines 1 to 3") || !strings.Contains(warnings[0], "read as text") || !strings.Contains(warnings[0], "line 2:") {
+		t.Errorf("warnings %q", warnings)
+	}
+	if a := arts[0]; a.Title != "T" || !strings.Contains(dumpBlocks(a.Blocks), "title: [unclosed") {
+		t.Errorf("title %q blocks %s", a.Title, dumpBlocks(a.Blocks))
 	}
 }
