@@ -767,20 +767,6 @@ func splitByAuthor(bk readingroom.Book) readingroom.Book {
 	return bk
 }
 
-// The closing note about the author: "William Boyd’s latest novel is
-// “Solo” (Jonathan Cape, £18.99)", "Jane Doe is the author of ...".
-var (
-	reAuthorNote = regexp.MustCompile(`^\p{Lu}[\p{L}.'’\- ]{1,60}?['’]s? (?:latest|most recent|new|newest|forthcoming|next|recent) (?:book|novel|collection|memoir|biography|study|history|album|film|play|work|title|books)\b`)
-	reAuthorIs   = regexp.MustCompile(`^\p{Lu}[\p{L}.'’\- ]{1,60}? is (?:the author|the editor|a |an |the )[^.]{0,80}\b(?:author|writer|journalist|editor|novelist|historian|correspondent|columnist|critic|professor|poet|broadcaster|lecturer|of)\b`)
-)
-
-func isAuthorNote(s string) bool {
-	if len(strings.Fields(s)) > 80 {
-		return false
-	}
-	return reAuthorNote.MatchString(s) || reAuthorIs.MatchString(s)
-}
-
 // The publication line: "This article first appeared in the 23 March 2017
 // issue of the New Statesman, Trump's permanent revolution".
 var rePublication = regexp.MustCompile(`(?i)^this (?:article|piece|review|essay|story|column|interview|feature|extract|diary|report) (?:first |originally )?(?:appeared|appears|was (?:first |originally )?published|is published|ran) in (?:the )?(.+?) (?:issue|edition|number) of (?:the )?(.+?)\s*$`)
