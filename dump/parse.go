@@ -292,88 +292,151 @@ func followedByArticle(blocks []rawBlock) bool {
 	return n >= 2
 }
 
-// article classifies a segment's blocks into an Article.
+// article classifies a segment's blocks into an Article: first its head
+// (lead image credit, title, byline, standfirst), then its body.
 func (s segment) article() (readingroom.Article, error) {
-	a := readingroom.Article{ImageCredit: s.credit}
-	blocks := s.blocks
-	at := func() string {
-		if len(blocks) > 0 {
-			return fmt.Sprintf("line %d", blocks[0].first())
-		}
-		return "the end of the file"
+	h := head{a: readingroom.Article{ImageCredit: s.credit}, rest: s.blocks}
+	h.leadCredit()
+	if err := h.title(s.front.title, s.markdown); err != nil {
+		return h.a, err
 	}
+	h.frontMatter(s.front)
+	h.splitRunOnByline()
+	if !h.byline() && h.standfirst(s.markdown) {
+		h.byline()
+	}
+	h.body(s.markdown)
+	if err := h.ensureText(); err != nil {
+		return h.a, err
+	}
+	return h.a, nil
+}
 
-	// A credit line may open an article that has no marker before it. Only
-	// a labelled one ("Photograph: ..."): after the marker, a line in
-	// capitals is more likely a title.
-	for len(blocks) > 0 && blocks[0].kind == rawText && len(blocks[0].lines) == 1 && reCreditLine.MatchString(blocks[0].lines[0].text) {
-		if a.ImageCredit == "" {
-			a.ImageCredit = creditText(blocks[0].lines[0].text)
-		}
-		blocks = blocks[1:]
-	}
+// head reads an article's head off the front of its blocks, leaving the
+// rest for the body.
+type head struct {
+	a    readingroom.Article
+	rest []rawBlock
+}
 
-	// Title.
-	if t := s.front.title; t != "" {
-		a.Title = t
-	} else {
-		if len(blocks) == 0 {
-			return a, fmt.Errorf("an article at %s has no title and no text", at())
-		}
-		title, rest := splitTitle(blocks[0], s.markdown)
-		if title == "" {
-			return a, fmt.Errorf("the article at %s has no title", at())
-		}
-		if utf8.RuneCountInString(title) > TitleMaxLen {
-			return a, fmt.Errorf("the text at %s does not start with a title (its first line is %d characters long)", at(), utf8.RuneCountInString(title))
-		}
-		a.Title = title
-		blocks = append(rest, blocks[1:]...)
+// at says where the blocks not yet read begin, for messages.
+func (h *head) at() string {
+	if len(h.rest) > 0 {
+		return fmt.Sprintf("line %d", h.rest[0].first())
 	}
-	a.Byline = s.front.byline
-	a.Publication = s.front.publication
-	a.IssueTitle = s.front.issue
-	a.Standfirst = s.front.standfirst
-	if d, ok := parseDate(s.front.date); ok {
-		a.Published = d
-	}
+	return "the end of the file"
+}
 
-	// A byline on the first line of a block run on from other lines
-	// ("Reviewed by Sam Writer" over the book details) stands alone.
-	if len(blocks) > 0 && blocks[0].kind == rawText && len(blocks[0].lines) > 1 && isByline(blocks[0].lines[0].text) {
-		first := blocks[0]
-		blocks = append([]rawBlock{{lines: first.lines[:1]}, {lines: first.lines[1:]}}, blocks[1:]...)
+// nextText is the next block when it is to be classified by its text.
+func (h *head) nextText() (rawBlock, bool) {
+	if len(h.rest) == 0 || h.rest[0].kind != rawText {
+		return rawBlock{}, false
 	}
+	return h.rest[0], true
+}
 
-	// After the title comes a byline ("From a correspondent:") or a
-	// standfirst, which a byline may follow.
-	if len(blocks) > 0 && a.Byline == "" && blocks[0].kind == rawText && isByline(blocks[0].joined()) {
-		a.Byline = strings.TrimRight(blocks[0].joined(), ": ")
-		blocks = blocks[1:]
-	} else if len(blocks) > 0 && a.Standfirst == "" && isPlainText(blocks[0], blocks[0].joined(), s.markdown) {
-		a.Standfirst = blocks[0].joined()
-		blocks = blocks[1:]
-		if len(blocks) > 0 && a.Byline == "" && blocks[0].kind == rawText && isByline(blocks[0].joined()) {
-			a.Byline = strings.TrimRight(blocks[0].joined(), ": ")
-			blocks = blocks[1:]
+// leadCredit takes the credit lines that may open an article that has no
+// marker before it. Only labelled ones ("Photograph: ..."): after the
+// marker, a line in capitals is more likely a title.
+func (h *head) leadCredit() {
+	for {
+		b, ok := h.nextText()
+		if !ok || len(b.lines) != 1 || !reCreditLine.MatchString(b.lines[0].text) {
+			return
 		}
+		if h.a.ImageCredit == "" {
+			h.a.ImageCredit = creditText(b.lines[0].text)
+		}
+		h.rest = h.rest[1:]
 	}
+}
 
-	c := classifier{a: &a, markdown: s.markdown, captions: map[string]int{}}
-	for _, b := range blocks {
+// title takes the title: the front matter's, or the first block's.
+func (h *head) title(frontTitle string, markdown bool) error {
+	if frontTitle != "" {
+		h.a.Title = frontTitle
+		return nil
+	}
+	if len(h.rest) == 0 {
+		return fmt.Errorf("an article at %s has no title and no text", h.at())
+	}
+	title, rest := splitTitle(h.rest[0], markdown)
+	if title == "" {
+		return fmt.Errorf("the article at %s has no title", h.at())
+	}
+	if n := utf8.RuneCountInString(title); n > TitleMaxLen {
+		return fmt.Errorf("the text at %s does not start with a title (its first line is %d characters long)", h.at(), n)
+	}
+	h.a.Title = title
+	h.rest = append(rest, h.rest[1:]...)
+	return nil
+}
+
+// frontMatter takes what Markdown front matter says besides the title.
+func (h *head) frontMatter(fm frontMatter) {
+	h.a.Byline = fm.byline
+	h.a.Publication = fm.publication
+	h.a.IssueTitle = fm.issue
+	h.a.Standfirst = fm.standfirst
+	if d, ok := parseDate(fm.date); ok {
+		h.a.Published = d
+	}
+}
+
+// splitRunOnByline stands a byline alone when it is the first line of a
+// block run on from other lines ("Reviewed by Sam Writer" over the book
+// details).
+func (h *head) splitRunOnByline() {
+	if b, ok := h.nextText(); ok && len(b.lines) > 1 && isByline(b.lines[0].text) {
+		h.rest = append([]rawBlock{{lines: b.lines[:1]}, {lines: b.lines[1:]}}, h.rest[1:]...)
+	}
+}
+
+// byline takes a byline ("From a correspondent:", "By Jane Doe") when the
+// next block is one and the article has none yet.
+func (h *head) byline() bool {
+	b, ok := h.nextText()
+	if !ok || h.a.Byline != "" || !isByline(b.joined()) {
+		return false
+	}
+	h.a.Byline = strings.TrimRight(b.joined(), ": ")
+	h.rest = h.rest[1:]
+	return true
+}
+
+// standfirst takes the next block as the standfirst when it is prose and
+// the article has none yet.
+func (h *head) standfirst(markdown bool) bool {
+	if len(h.rest) == 0 || h.a.Standfirst != "" || !isPlainText(h.rest[0], h.rest[0].joined(), markdown) {
+		return false
+	}
+	h.a.Standfirst = h.rest[0].joined()
+	h.rest = h.rest[1:]
+	return true
+}
+
+// body classifies the blocks after the head.
+func (h *head) body(markdown bool) {
+	c := classifier{a: &h.a, markdown: markdown, captions: map[string]int{}}
+	for _, b := range h.rest {
 		c.add(b)
 	}
 	c.finish()
+}
 
-	if !hasText(&a) {
-		if a.Standfirst == "" {
-			return a, fmt.Errorf("the article %q at %s has a title but no text", a.Title, at())
-		}
-		// A short piece is a title and one paragraph, not a standfirst.
-		a.Blocks = append([]readingroom.Block{{Kind: readingroom.KindParagraph, Text: a.Standfirst}}, a.Blocks...)
-		a.Standfirst = ""
+// ensureText refuses an article without body text, except that a short
+// piece, a title and one paragraph, has that paragraph as its text rather
+// than as a standfirst.
+func (h *head) ensureText() error {
+	if hasText(&h.a) {
+		return nil
 	}
-	return a, nil
+	if h.a.Standfirst == "" {
+		return fmt.Errorf("the article %q at %s has a title but no text", h.a.Title, h.at())
+	}
+	h.a.Blocks = append([]readingroom.Block{{Kind: readingroom.KindParagraph, Text: h.a.Standfirst}}, h.a.Blocks...)
+	h.a.Standfirst = ""
+	return nil
 }
 
 // hasText reports whether a has body text: a paragraph, a list item or
