@@ -2,13 +2,15 @@ package dump
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/readingroom/readingroom"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/readingroom/readingroom"
 )
 
 // windows1252 maps bytes 0x80-0x9F of Windows-1252 to Unicode; the other
@@ -178,4 +180,47 @@ func checkText(s string) error {
 		return readingroom.Errorf(readingroom.EINVALID, "the file has no readable text")
 	}
 	return nil
+}
+
+// repairMojibake undoes the commonest encoding accident: UTF-8 text that
+// was read as Windows-1252 and saved again as UTF-8 ("cafÃ©", "itâ€™s").
+// It changes the text only when every character fits the round trip and
+// the result is valid UTF-8 with fewer such sequences.
+func repairMojibake(s string) string {
+	if !reMojibake.MatchString(s) {
+		return s
+	}
+	var b []byte
+	for _, r := range s {
+		c, ok := encode1252(r)
+		if !ok {
+			return s
+		}
+		b = append(b, c)
+	}
+	if !utf8.Valid(b) {
+		return s
+	}
+	fixed := string(b)
+	if len(reMojibake.FindAllStringIndex(fixed, -1)) >= len(reMojibake.FindAllStringIndex(s, -1)) {
+		return s
+	}
+	// The bytes undone may spell a decomposed letter.
+	return norm.NFC.String(fixed)
+}
+
+// reMojibake matches what UTF-8 punctuation and accents look like when
+// read as Windows-1252: "â€™", "â€œ", "Ã©", "Â£".
+var reMojibake = regexp.MustCompile(`â€[™œ\x{9d}˜“”¦¢¡]|Ã[\x{80}-\x{bf}©¨¼½¶¤§ª«®¯±²³´µ·¸¹º»¾¿ ¡¢£¥¦]|Â[£ ©®°±·«»]`)
+
+func encode1252(r rune) (byte, bool) {
+	if r < 0x80 || r >= 0xA0 && r <= 0xFF {
+		return byte(r), true
+	}
+	for i, c := range windows1252 {
+		if c == r {
+			return byte(0x80 + i), true
+		}
+	}
+	return 0, false
 }

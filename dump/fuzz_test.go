@@ -7,8 +7,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/readingroom/readingroom"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/readingroom/readingroom"
 )
 
 // FuzzParseDump feeds arbitrary bytes to the parser. Whatever comes in, it

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/readingroom/readingroom"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	mdhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 	xhtml "golang.org/x/net/html"
+
+	"github.com/readingroom/readingroom"
 )
 
 // markdownSegment reads a Markdown file (CommonMark, read by goldmark):

@@ -10,8 +10,9 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/readingroom/readingroom"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/readingroom/readingroom"
 )
 
 func mustParse(t *testing.T, name, text string) []readingroom.Article {
