@@ -59,6 +59,10 @@ const (
 // version, so that every paragraph keeps its id through re-imports:
 //
 //   - an unchanged block keeps its id wherever it moved;
+//   - a block whose text is exactly that of one of the article's
+//     tombstones, retired (a deleted paragraph restored, or two copies of a
+//     file imported in turn), takes the tombstone's id back, and its old
+//     links show it again;
 //   - an edited block (a word corrected, a sentence added) keeps the id of
 //     the stored block it is most like, nearest in place breaking ties;
 //   - of a split paragraph, the part most like it keeps its id; of merged
@@ -71,84 +75,103 @@ const (
 //
 // Every id in prev ends up in exactly one of IDs, Aliases and Tombstones.
 // Align does not modify its arguments.
-func Align(prev []PrevBlock, blocks []Block, used map[string]bool) Alignment {
-	return AlignRetired(prev, nil, blocks, used)
+func Align(prev, retired []PrevBlock, blocks []Block, used map[string]bool) Alignment {
+	a := newAligner(prev, blocks)
+	a.matchIdentical()
+	revive := a.reviveRetired(retired)
+	a.matchSimilar(revive)
+	al := a.assignIDs(retired, revive, used)
+	a.retireUnmatched(&al)
+	return al
 }
 
-// AlignRetired is Align for an article that also has tombstones, retired:
-// a new block whose text is exactly a tombstone's (a deleted paragraph
-// restored, or two copies of a file imported in turn) takes the
-// tombstone's id back, and its old links show it again.
-func AlignRetired(prev, retired []PrevBlock, blocks []Block, used map[string]bool) Alignment {
-	match := make([]int, len(blocks)) // index in prev, or -1
-	for i := range match {
-		match[i] = -1
-	}
-	taken := make([]bool, len(prev))
+// aligner holds the state of one Align: both versions, normalised once
+// (normalising is the costliest step), and the match found so far.
+type aligner struct {
+	prev     []PrevBlock
+	blocks   []Block
+	normPrev []string
+	normNew  []string
+	match    []int  // for each new block, its index in prev, or -1
+	taken    []bool // for each stored block, whether a new block continues it
+	// Word sets, made when first needed.
+	newWords, oldWords []wordSet
+}
 
-	// Normalising is the costliest step: do it once per text.
-	normPrev := make([]string, len(prev))
+func newAligner(prev []PrevBlock, blocks []Block) *aligner {
+	a := &aligner{
+		prev:     prev,
+		blocks:   blocks,
+		normPrev: make([]string, len(prev)),
+		normNew:  make([]string, len(blocks)),
+		match:    make([]int, len(blocks)),
+		taken:    make([]bool, len(prev)),
+		newWords: make([]wordSet, len(blocks)),
+		oldWords: make([]wordSet, len(prev)),
+	}
 	for j, p := range prev {
-		normPrev[j] = Normalize(p.Text)
+		a.normPrev[j] = Normalize(p.Text)
 	}
-	normNew := make([]string, len(blocks))
 	for i, b := range blocks {
-		normNew[i] = Normalize(b.Text)
+		a.normNew[i] = Normalize(b.Text)
+		a.match[i] = -1
 	}
+	return a
+}
 
-	// 1. Identical text, in order.
-	waiting := make(map[string][]int, len(prev))
-	for j, n := range normPrev {
+// matchIdentical is phase 1: identical text, in order.
+func (a *aligner) matchIdentical() {
+	waiting := make(map[string][]int, len(a.prev))
+	for j, n := range a.normPrev {
 		waiting[n] = append(waiting[n], j)
 	}
-	for i, n := range normNew {
+	for i, n := range a.normNew {
 		if q := waiting[n]; len(q) > 0 {
-			match[i], taken[q[0]] = q[0], true
+			a.match[i], a.taken[q[0]] = q[0], true
 			waiting[n] = q[1:]
 		}
 	}
+}
 
-	// Identical text that was deleted before comes back under its id.
-	revive := map[int]int{} // index in blocks -> index in retired
-	if len(retired) > 0 {
-		gone := make(map[string][]int, len(retired))
-		for k, r := range retired {
-			n := Normalize(r.Text)
-			gone[n] = append(gone[n], k)
-		}
-		for i, n := range normNew {
-			if q := gone[n]; match[i] < 0 && len(q) > 0 {
-				revive[i] = q[0]
-				gone[n] = q[1:]
-			}
+// reviveRetired is phase 2: an unmatched block whose text is exactly a
+// tombstone's comes back under its id. It returns the index in retired of
+// each revived block, by the block's index.
+func (a *aligner) reviveRetired(retired []PrevBlock) map[int]int {
+	revive := map[int]int{}
+	if len(retired) == 0 {
+		return revive
+	}
+	gone := make(map[string][]int, len(retired))
+	for k, r := range retired {
+		n := Normalize(r.Text)
+		gone[n] = append(gone[n], k)
+	}
+	for i, n := range a.normNew {
+		if q := gone[n]; a.match[i] < 0 && len(q) > 0 {
+			revive[i] = q[0]
+			gone[n] = q[1:]
 		}
 	}
+	return revive
+}
 
-	// 2. Similar text: the best-scoring pairs first.
-	newWords := make([]wordSet, len(blocks))
-	for i := range blocks {
-		if match[i] < 0 {
-			newWords[i] = words(normNew[i])
-		}
-	}
-	oldWords := make([]wordSet, len(prev))
-	for j := range prev {
-		if !taken[j] {
-			oldWords[j] = words(normPrev[j])
-		}
-	}
+// matchSimilar is phase 3: of the blocks still free on both sides, the
+// best-scoring pairs first.
+func (a *aligner) matchSimilar(revive map[int]int) {
 	var freeNew, freeOld []int
-	for i := range blocks {
-		if _, revived := revive[i]; match[i] < 0 && !revived {
+	for i := range a.blocks {
+		if _, revived := revive[i]; a.match[i] < 0 && !revived {
 			freeNew = append(freeNew, i)
+			a.newWords[i] = words(a.normNew[i])
 		}
 	}
-	for j := range prev {
-		if !taken[j] {
+	for j := range a.prev {
+		if !a.taken[j] {
 			freeOld = append(freeOld, j)
+			a.oldWords[j] = words(a.normPrev[j])
 		}
 	}
-	window := len(prev) + len(blocks) // compare everything...
+	window := len(a.prev) + len(a.blocks) // compare everything...
 	if len(freeNew)*len(freeOld) > maxPairsExamined {
 		window = maxPairsExamined / max(len(freeNew), 1) / 2 // ...unless that is too much
 	}
@@ -159,52 +182,55 @@ func AlignRetired(prev, retired []PrevBlock, blocks []Block, used map[string]boo
 	}
 	var pairs []pair
 	for _, i := range freeNew {
-		pi := relPos(i, len(blocks))
+		pi := relPos(i, len(a.blocks))
 		for _, j := range freeOld {
-			if abs(int(pi*float64(len(prev)))-j) > window {
+			if abs(int(pi*float64(len(a.prev)))-j) > window {
 				continue
 			}
-			if s := similarity(newWords[i], oldWords[j]); s >= minScore {
+			if s := similarity(a.newWords[i], a.oldWords[j]); s >= minScore {
 				// Of two equally good matches (the halves of a split), the
 				// one that opens as the stored block did carries it on.
-				if sameStart(normNew[i], normPrev[j]) {
+				if sameStart(a.normNew[i], a.normPrev[j]) {
 					s += openingBonus
 				}
-				d := pi - relPos(j, len(prev))
+				d := pi - relPos(j, len(a.prev))
 				pairs = append(pairs, pair{i, j, s, d * d})
 			}
 		}
 	}
-	slices.SortFunc(pairs, func(a, b pair) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
+	slices.SortFunc(pairs, func(x, y pair) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+		if c := cmp.Compare(x.dist, y.dist); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.i, b.i); c != 0 {
+		if c := cmp.Compare(x.i, y.i); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.j, b.j)
+		return cmp.Compare(x.j, y.j)
 	})
 	for _, p := range pairs {
-		if match[p.i] < 0 && !taken[p.j] {
-			match[p.i], taken[p.j] = p.j, true
+		if a.match[p.i] < 0 && !a.taken[p.j] {
+			a.match[p.i], a.taken[p.j] = p.j, true
 		}
 	}
+}
 
-	// 3. Ids: kept, then fresh.
-	al := Alignment{IDs: make([]string, len(blocks)), Aliases: map[string]string{}}
-	reserved := make(map[string]bool, len(used)+len(prev))
+// assignIDs is phase 4: kept ids, revived ids, then fresh ones that no id
+// the article has had can be.
+func (a *aligner) assignIDs(retired []PrevBlock, revive map[int]int, used map[string]bool) Alignment {
+	al := Alignment{IDs: make([]string, len(a.blocks)), Aliases: map[string]string{}}
+	reserved := make(map[string]bool, len(used)+len(a.prev))
 	for id := range used {
 		reserved[id] = true
 	}
-	for _, p := range prev {
+	for _, p := range a.prev {
 		reserved[p.ID] = true
 	}
-	for i, j := range match {
+	for i, j := range a.match {
 		if j >= 0 {
-			al.IDs[i] = prev[j].ID
+			al.IDs[i] = a.prev[j].ID
 		}
 	}
 	for i, k := range revive {
@@ -213,11 +239,11 @@ func AlignRetired(prev, retired []PrevBlock, blocks []Block, used map[string]boo
 	}
 	slices.Sort(al.Revived)
 	occurrence := map[string]int{}
-	for i, b := range blocks {
-		n := normNew[i]
+	for i, b := range a.blocks {
+		n := a.normNew[i]
 		k := occurrence[n]
 		occurrence[n]++
-		if match[i] >= 0 || al.IDs[i] != "" {
+		if al.IDs[i] != "" {
 			continue
 		}
 		id := ParagraphID(b.Text, k)
@@ -228,32 +254,37 @@ func AlignRetired(prev, retired []PrevBlock, blocks []Block, used map[string]boo
 		reserved[id] = true
 		al.IDs[i] = id
 	}
+	return al
+}
 
-	// 4. What is left of prev was merged into a block, or deleted.
-	survivor := make(map[int]string, len(prev)) // index in prev -> id it lives on as
-	for i, j := range match {
+// retireUnmatched is phase 5: a stored block nothing continues was merged
+// into a block (an alias) or deleted (a tombstone, pointing to its nearest
+// surviving neighbour).
+func (a *aligner) retireUnmatched(al *Alignment) {
+	survivor := make(map[int]string, len(a.prev)) // index in prev -> id it lives on as
+	for i, j := range a.match {
 		if j >= 0 {
 			survivor[j] = al.IDs[i]
 		}
 	}
 	// Word counts of the stored blocks that carried on, to measure growth.
-	prevWords := make([]int, len(prev))
-	for i, j := range match {
+	prevWords := make([]int, len(a.prev))
+	for i, j := range a.match {
 		if j >= 0 {
-			if newWords[i].n > 0 {
-				prevWords[j] = words(normPrev[j]).n
+			if a.newWords[i].n > 0 {
+				prevWords[j] = words(a.normPrev[j]).n
 			} else {
 				prevWords[j] = -1 // identical text: no growth
 			}
 		}
 	}
 	var gone []int
-	for j := range prev {
-		if taken[j] {
+	for j := range a.prev {
+		if a.taken[j] {
 			continue
 		}
-		if i := absorbedBy(oldWords[j], prevWords, normNew, newWords, match); i >= 0 {
-			al.Aliases[prev[j].ID] = al.IDs[i]
+		if i := absorbedBy(a.oldWords[j], prevWords, a.normNew, a.newWords, a.match); i >= 0 {
+			al.Aliases[a.prev[j].ID] = al.IDs[i]
 			survivor[j] = al.IDs[i]
 			continue
 		}
@@ -261,13 +292,12 @@ func AlignRetired(prev, retired []PrevBlock, blocks []Block, used map[string]boo
 	}
 	for _, j := range gone {
 		al.Tombstones = append(al.Tombstones, Tombstone{
-			ID:        prev[j].ID,
-			Kind:      prev[j].Kind,
-			Text:      prev[j].Text,
-			Neighbour: nearest(j, len(prev), survivor),
+			ID:        a.prev[j].ID,
+			Kind:      a.prev[j].Kind,
+			Text:      a.prev[j].Text,
+			Neighbour: nearest(j, len(a.prev), survivor),
 		})
 	}
-	return al
 }
 
 // absorbedBy returns the index of the block that took in a vanished

@@ -114,7 +114,7 @@ func TestAlign(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			blocks := blocksOf(tt.new...)
-			al := Align(prev, blocks, nil)
+			al := Align(prev, nil, blocks, nil)
 			checkAlignment(t, prev, blocks, nil, al)
 			for i, w := range tt.want {
 				if w >= 0 && al.IDs[i] != id(w) {
@@ -159,7 +159,7 @@ func TestAlign(t *testing.T) {
 
 func TestAlignIdenticalParagraphs(t *testing.T) {
 	blocks := blocksOf("Yes.", "No.", "Yes.")
-	al := Align(nil, blocks, nil)
+	al := Align(nil, nil, blocks, nil)
 	checkAlignment(t, nil, blocks, nil, al)
 	if al.IDs[0] == al.IDs[2] {
 		t.Errorf("identical paragraphs share id %s", al.IDs[0])
@@ -174,7 +174,7 @@ func TestAlignNeverReusesRetiredIDs(t *testing.T) {
 	retired := ParagraphID("Gone.", 0)
 	used := map[string]bool{retired: true}
 	blocks := blocksOf("Gone.")
-	al := Align(nil, blocks, used)
+	al := Align(nil, nil, blocks, used)
 	checkAlignment(t, nil, blocks, used, al)
 	if al.IDs[0] == retired {
 		t.Error("retired id reused")
@@ -203,7 +203,7 @@ func FuzzAlign(f *testing.F) {
 		for _, p := range prev {
 			used[p.ID] = true
 		}
-		al := Align(prev, blocks, used)
+		al := Align(prev, nil, blocks, used)
 		checkAlignment(t, prev, blocks, used, al)
 	})
 }
@@ -232,7 +232,7 @@ func BenchmarkAlign(b *testing.B) {
 	blocks := blocksOf(edited...)
 	b.ReportAllocs()
 	for b.Loop() {
-		Align(prev, blocks, nil)
+		Align(prev, nil, blocks, nil)
 	}
 }
 
@@ -241,13 +241,13 @@ func BenchmarkAlign(b *testing.B) {
 func TestAlignSkipsUsedIDs(t *testing.T) {
 	blocks := blocksOf("Hello.", "Hello.", "Other.")
 	used := map[string]bool{ParagraphID("Hello.", 0): true}
-	al := Align(nil, blocks, used)
+	al := Align(nil, nil, blocks, used)
 	want := []string{ParagraphID("Hello.", 1), ParagraphID("Hello.", 2), ParagraphID("Other.", 0)}
 	if !slices.Equal(al.IDs, want) {
 		t.Errorf("ids %q, want %q", al.IDs, want)
 	}
 	prev := []PrevBlock{{ID: "keptkept", Kind: KindParagraph, Text: "Old."}}
-	al = Align(prev, blocksOf("New.", "old."), map[string]bool{"keptkept": true})
+	al = Align(prev, nil, blocksOf("New.", "old."), map[string]bool{"keptkept": true})
 	if want := []string{ParagraphID("New.", 0), "keptkept"}; !slices.Equal(al.IDs, want) {
 		t.Errorf("ids %q, want %q", al.IDs, want)
 	}
@@ -260,7 +260,7 @@ func TestAlignRevivesDeletedText(t *testing.T) {
 	retired := []PrevBlock{{ID: ParagraphID(P[1], 0), Kind: KindParagraph, Text: P[1]}}
 	used := map[string]bool{retired[0].ID: true, prev[0].ID: true, prev[1].ID: true}
 	blocks := blocksOf(P[0], P[1], P[2])
-	al := AlignRetired(prev, retired, blocks, used)
+	al := Align(prev, retired, blocks, used)
 	checkAlignment(t, prev, blocks, used, al)
 	if al.IDs[1] != retired[0].ID || !slices.Equal(al.Revived, []string{retired[0].ID}) {
 		t.Errorf("ids %v revived %v, want %s back", al.IDs, al.Revived, retired[0].ID)

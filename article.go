@@ -81,9 +81,10 @@ type Article struct {
 	IssueTitle  string
 }
 
-// Key is the article's identity across files and re-imports: two dumps of the
-// same article, however differently spaced, have the same key, and editing
-// the body keeps it. It is the article's normalised title.
+// Key is the article's normalised title: two dumps of the same article,
+// however differently spaced or encoded, have the same key, and editing the
+// body keeps it. The key alone is not the article's identity: columns
+// share titles, so the date and the text decide too (see Match).
 func (a *Article) Key() string {
 	return Normalize(a.Title)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // lowerBase32 is URL-safe and unambiguous when read aloud: a-z and 2-7.
@@ -49,9 +51,17 @@ func ValidParagraphID(s string) bool {
 
 // Normalize returns the form of s used to decide whether two texts are the
 // same: case folded, typographic quotes and dashes made plain, white space
-// collapsed. It is for comparison only, never for display. It runs on every
-// paragraph of every re-import, so it makes one pass over s.
+// collapsed, and in Unicode's composed form (NFC), so that "café" typed as
+// one code point or as "e" and a combining accent is the same text. It is
+// for comparison only, never for display. It runs on every paragraph of
+// every re-import, so it makes one pass over s (and NFC checks its result
+// quickly, returning it as it is when it is already composed).
 func Normalize(s string) string {
+	return norm.NFC.String(fold(s))
+}
+
+// fold is Normalize before composition.
+func fold(s string) string {
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
@@ -127,17 +137,33 @@ func CleanSpace(s string) string {
 	return sb.String()
 }
 
-// foldLatin maps accented Latin letters to their ASCII base for slugs.
-var foldLatin = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'ā': "a", 'ă': "a", 'ą': "a",
-	'æ': "ae", 'ç': "c", 'ć': "c", 'č': "c", 'ď': "d", 'đ': "d", 'ð': "d",
-	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ė': "e", 'ę': "e", 'ě': "e",
-	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ī': "i", 'į': "i", 'ı': "i",
-	'ł': "l", 'ñ': "n", 'ń': "n", 'ň': "n",
-	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ō': "o", 'ő': "o", 'œ': "oe",
-	'ř': "r", 'ś': "s", 'š': "s", 'ş': "s", 'ß': "ss", 'ť': "t", 'ţ': "t", 'þ': "th",
-	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u", 'ų': "u",
-	'ý': "y", 'ÿ': "y", 'ź': "z", 'ż': "z", 'ž': "z",
+// latinLetters maps the Latin letters that Unicode does not decompose into
+// a base letter and an accent to their ASCII spelling, for slugs.
+var latinLetters = map[rune]string{
+	'æ': "ae", 'œ': "oe", 'ß': "ss", 'þ': "th", 'ð': "d", 'đ': "d", 'ħ': "h",
+	'ı': "i", 'ĸ': "k", 'ł': "l", 'ŀ': "l", 'ŋ': "n", 'ø': "o", 'ſ': "s", 'ŧ': "t",
+}
+
+// foldLatin spells a lower-case Latin letter with diacritics in ASCII
+// ("é" -> "e", "ğ" -> "g", "ș" -> "s", "ł" -> "l"). It returns "" for
+// anything else, including letters of other scripts, which slugs keep.
+func foldLatin(r rune) string {
+	if r < 0x80 {
+		return ""
+	}
+	if s, ok := latinLetters[r]; ok {
+		return s
+	}
+	d := norm.NFD.String(string(r))
+	if d[0] >= 'a' && d[0] <= 'z' {
+		for _, m := range d[1:] {
+			if !unicode.Is(unicode.Mn, m) {
+				return ""
+			}
+		}
+		return d[:1]
+	}
+	return ""
 }
 
 // SlugMaxLen bounds a slug's length; longer titles are cut at a word.
@@ -145,18 +171,20 @@ const SlugMaxLen = 80
 
 // Slugify makes a readable URL slug from a title: lower-case ASCII words
 // joined by hyphens ("Losing Momentum: how Jeremy Corbyn’s support group"
-// becomes "losing-momentum-how-jeremy-corbyns-support-group"). Letters
-// outside Latin are kept, so a title in another script still has a slug.
+// becomes "losing-momentum-how-jeremy-corbyns-support-group"). Latin
+// letters lose their diacritics ("Łódź" gives "lodz"); letters outside
+// Latin are kept, so a title in another script still has a slug.
 func Slugify(title string) string {
 	var sb strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(title) {
+	for _, r := range norm.NFC.String(strings.ToLower(title)) {
+		f := foldLatin(r)
 		switch {
-		case r == '\'' || r == '\u2019' || r == '\u2018':
-			// Apostrophes join: "Corbyn's" -> "corbyns".
+		case r == '\'' || r == '\u2019' || r == '\u2018' || unicode.Is(unicode.Mn, r):
+			// Apostrophes join ("Corbyn's" -> "corbyns"), and a combining
+			// mark left over after composition belongs to its letter.
 			continue
-		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-		case foldLatin[r] != "":
+		case f != "":
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 		default:
 			dash = sb.Len() > 0
@@ -166,7 +194,7 @@ func Slugify(title string) string {
 			sb.WriteByte('-')
 			dash = false
 		}
-		if f := foldLatin[r]; f != "" {
+		if f != "" {
 			sb.WriteString(f)
 		} else {
 			sb.WriteRune(r)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestSlugify(t *testing.T) {
@@ -14,6 +16,15 @@ func TestSlugify(t *testing.T) {
 		{"Pál Ignotus and the Œuvre", "pal-ignotus-and-the-oeuvre"},
 		{"  --  ", "article"},
 		{"Достоевский в Лондоне", "достоевский-в-лондоне"},
+		{"Ğüneş", "gunes"},
+		{"Brașov and Timişoara", "brasov-and-timisoara"},
+		{"Łódź", "lodz"},
+		{"Đorđe Balašević", "dorde-balasevic"},
+		{"Ærø, Þórshöfn", "aero-thorshofn"},
+		{"Sœur Marie-Ève", "soeur-marie-eve"},
+		// The same title decomposed (NFD) gives the same slug.
+		{norm.NFD.String("Ğüneş in Brașov"), "gunes-in-brasov"},
+		{"Ελληνικά νέα", "ελληνικά-νέα"},
 		{strings.Repeat("word ", 40), strings.TrimSuffix(strings.Repeat("word-", 16), "-")},
 	}
 	for _, tt := range tests {
@@ -54,6 +65,29 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// A text saved composed (NFC) and the same text saved decomposed (NFD) are
+// one text: the same normal form, key and paragraph ids.
+func TestNormalFormsAreOneText(t *testing.T) {
+	composed := "Café society in Brașov: Ğüneş and Łódź, naïve"
+	decomposed := norm.NFD.String(composed)
+	if composed == decomposed {
+		t.Fatal("test text has nothing to decompose")
+	}
+	if Normalize(composed) != Normalize(decomposed) {
+		t.Errorf("Normalize differs: %q vs %q", Normalize(composed), Normalize(decomposed))
+	}
+	if ParagraphID(composed, 0) != ParagraphID(decomposed, 0) {
+		t.Error("ParagraphID differs between NFC and NFD")
+	}
+	a, b := Article{Title: composed}, Article{Title: decomposed}
+	if a.Key() != b.Key() {
+		t.Error("Key differs between NFC and NFD")
+	}
+	if Slugify(composed) != Slugify(decomposed) {
+		t.Errorf("Slugify differs: %q vs %q", Slugify(composed), Slugify(decomposed))
+	}
+}
+
 func TestReadingMinutes(t *testing.T) {
 	for _, tt := range []struct{ words, want int }{{0, 1}, {1, 1}, {230, 1}, {231, 2}, {2300, 10}} {
 		if got := ReadingMinutes(tt.words); got != tt.want {
@@ -77,7 +111,7 @@ func FuzzNormalize(f *testing.F) {
 		if !utf8.ValidString(s) {
 			return
 		}
-		want := strings.ToLower(plain.Replace(CleanSpace(s)))
+		want := norm.NFC.String(strings.ToLower(plain.Replace(CleanSpace(s))))
 		if got := Normalize(s); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
 		}

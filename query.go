@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // The search query language:
@@ -98,7 +100,9 @@ func ParseQuery(s string) Query {
 		s = strings.ToValidUTF8(s[:MaxQueryLen], "")
 		q.Notes = append(q.Notes, "Only the first "+strconv.Itoa(MaxQueryLen)+" characters of the query were used.")
 	}
-	s = CleanSpace(s)
+	// Composed, like the text the room stores, so that a word typed with
+	// a combining accent finds the same paragraphs.
+	s = norm.NFC.String(CleanSpace(s))
 	toks := lexQuery(s)
 
 	pendingOr := false

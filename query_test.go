@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -121,4 +123,13 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("%q -> %q -> %q", s, q.String(), again.String())
 		}
 	})
+}
+
+// A query typed decomposed (NFD) is the query typed composed.
+func TestParseQueryComposes(t *testing.T) {
+	composed := ParseQuery(`"Pál Ignotus" café`)
+	decomposed := ParseQuery(norm.NFD.String(`"Pál Ignotus" café`))
+	if composed.String() != decomposed.String() {
+		t.Errorf("NFD query %q, NFC query %q", decomposed.String(), composed.String())
+	}
 }

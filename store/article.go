@@ -6,20 +6,28 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom"
 )
 
-// Outcome says what SaveArticle did with an article.
+// Outcome says what saving an article did.
 type Outcome int
 
-// The outcomes of SaveArticle. The zero value is no outcome (an error).
+// The outcomes of saving an article. The zero value is no outcome (an
+// error).
 const (
 	Created   Outcome = iota + 1 // the article was new
 	Updated                      // a stored article changed
 	Unchanged                    // the stored article was identical; nothing was written
+	// Duplicate: a second, identical copy of an article the same import
+	// has already saved; nothing was written.
+	Duplicate
+	// OtherVersion: another version of an article the same import has
+	// already saved (the same article, with other text); the first one
+	// saved is kept, so that importing the same files again gives the same
+	// articles, and nothing was written.
+	OtherVersion
 )
 
 func (o Outcome) String() string {
@@ -30,6 +38,10 @@ func (o Outcome) String() string {
 		return "updated"
 	case Unchanged:
 		return "unchanged"
+	case Duplicate:
+		return "duplicate"
+	case OtherVersion:
+		return "other version"
 	}
 	return "Outcome(" + strconv.Itoa(int(o)) + ")"
 }
@@ -48,67 +60,16 @@ type ArticleSummary struct {
 	ParagraphCount int
 }
 
-// SaveArticle stores a, found by a.Key(): a new article is inserted under a
-// fresh slug; a stored one with the same fingerprint is left untouched
-// (nothing at all is written); a changed one is updated in place, keeping
-// its slug, its creation time and the ids of the paragraphs that survive.
-// source records the file the article came from. Any ids already in
-// a.Blocks are ignored: the store alone assigns them. On success a.Slug and
-// every a.Blocks[i].ID are filled in; the slug is also returned.
+// SaveArticle stores a as an import of that one article (see ImportRun):
+// a new article is inserted under a fresh slug; a stored one with the same
+// fingerprint is left untouched (nothing at all is written); a changed one
+// is updated in place, keeping its slug, its creation time and the ids of
+// the paragraphs that survive. source records the file the article came
+// from. Any ids already in a.Blocks are ignored: the store alone assigns
+// them. On success a.Slug and every a.Blocks[i].ID are filled in; the slug
+// is also returned.
 func (db *DB) SaveArticle(ctx context.Context, a *readingroom.Article, source string) (Outcome, string, error) {
-	return db.SaveArticleIn(ctx, a, source, nil)
-}
-
-// SaveArticleIn is SaveArticle for one article of an import whose articles
-// have the keys in run. A stored article under one of those keys is never
-// taken for a under an edited title: it is in the import under its own.
-func (db *DB) SaveArticleIn(ctx context.Context, a *readingroom.Article, source string, run map[string]bool) (Outcome, string, error) {
-	if err := validateArticle(a); err != nil {
-		return 0, "", fmt.Errorf("store: save article: %w", err)
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
-	}
-	defer tx.Rollback()
-
-	now := db.now().UTC().Format(time.RFC3339)
-	var (
-		out  Outcome
-		slug string
-		ids  []string
-	)
-	id, stored, err := findArticle(ctx, tx, a.Key())
-	if errors.Is(err, sql.ErrNoRows) {
-		// A new title may be an edited one: the same article, found by
-		// its paragraphs.
-		id, stored, err = findArticleByText(ctx, tx, a, run)
-	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		out = Created
-		slug, ids, err = insertArticle(ctx, tx, a, source, now)
-	case err != nil:
-		// reported below
-	case stored.fingerprint == a.Fingerprint():
-		out, slug = Unchanged, stored.slug
-		ids, err = storedIDs(ctx, tx, id, len(a.Blocks))
-	default:
-		out, slug = Updated, stored.slug
-		ids, err = updateArticle(ctx, tx, id, a, source, now)
-	}
-	if err != nil {
-		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
-	}
-	// Only now that the ids are stored does the caller's article get them.
-	a.Slug = slug
-	for i := range a.Blocks {
-		a.Blocks[i].ID = ids[i]
-	}
-	return out, slug, nil
+	return db.NewImport().Save(ctx, a, source)
 }
 
 func validateArticle(a *readingroom.Article) error {
@@ -126,90 +87,10 @@ func validateArticle(a *readingroom.Article) error {
 	return nil
 }
 
-type storedArticle struct {
-	slug        string
-	fingerprint string
-}
-
-// findArticle looks an article up by key; sql.ErrNoRows when there is none.
-func findArticle(ctx context.Context, tx *sql.Tx, key string) (int64, storedArticle, error) {
-	var (
-		id int64
-		s  storedArticle
-	)
-	err := tx.QueryRowContext(ctx,
-		`SELECT id, slug, fingerprint FROM articles WHERE key = ?`, key,
-	).Scan(&id, &s.slug, &s.fingerprint)
-	return id, s, err
-}
-
-// Thresholds for recognising an article whose title was edited.
-const (
-	textMatchMinWords      = 8  // paragraphs shorter than this are too common to tell
-	textMatchMaxParagraphs = 64 // paragraphs looked up
-	textMatchMinShared     = 3  // unchanged paragraphs needed
-)
-
-// findArticleByText finds the stored article that shares at least half of
-// a's substantial paragraphs, unchanged, and at least half of its own
-// paragraphs with a (and at least textMatchMinShared of them): the same
-// article under an edited title. Articles whose key is in exclude are
-// passed over. sql.ErrNoRows when there is none.
-func findArticleByText(ctx context.Context, tx *sql.Tx, a *readingroom.Article, exclude map[string]bool) (int64, storedArticle, error) {
-	var pids []any
-	seen := map[string]bool{}
-	for _, b := range a.Blocks {
-		if b.Kind != readingroom.KindParagraph || len(strings.Fields(b.Text)) < textMatchMinWords {
-			continue
-		}
-		if pid := readingroom.ParagraphID(b.Text, 0); !seen[pid] {
-			seen[pid] = true
-			pids = append(pids, pid)
-		}
-		if len(pids) == textMatchMaxParagraphs {
-			break
-		}
-	}
-	if len(pids) < textMatchMinShared {
-		return 0, storedArticle{}, sql.ErrNoRows
-	}
-	rows, err := tx.QueryContext(ctx, `
-		SELECT p.article_id, count(*), a.key, a.slug, a.fingerprint,
-			(SELECT count(*) FROM paragraphs q WHERE q.article_id = p.article_id AND q.kind = 'paragraph')
-		FROM paragraphs p JOIN articles a ON a.id = p.article_id
-		WHERE p.pid IN (?`+strings.Repeat(", ?", len(pids)-1)+`)
-		GROUP BY p.article_id ORDER BY count(*) DESC, p.article_id LIMIT 8`, pids...)
+func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, source, now string) (int64, string, []string, error) {
+	slug, err := newSlug(ctx, tx, a)
 	if err != nil {
-		return 0, storedArticle{}, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id            int64
-			shared, total int
-			key           string
-			s             storedArticle
-		)
-		if err := rows.Scan(&id, &shared, &key, &s.slug, &s.fingerprint, &total); err != nil {
-			return 0, storedArticle{}, err
-		}
-		if exclude[key] {
-			continue
-		}
-		if shared >= textMatchMinShared && 2*shared >= len(pids) && 2*shared >= total {
-			return id, s, nil
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, storedArticle{}, err
-	}
-	return 0, storedArticle{}, sql.ErrNoRows
-}
-
-func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, source, now string) (string, []string, error) {
-	slug, err := uniqueSlug(ctx, tx, readingroom.Slugify(a.Title))
-	if err != nil {
-		return "", nil, err
+		return 0, "", nil, err
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO articles (slug, key, title, standfirst, byline, image_credit, published,
@@ -219,17 +100,17 @@ func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, sour
 		a.Publication, a.IssueTitle, a.WordCount(), a.Fingerprint(), source, now, now,
 	)
 	if err != nil {
-		return "", nil, fmt.Errorf("insert: %w", err)
+		return 0, "", nil, fmt.Errorf("insert: %w", err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return "", nil, err
+		return 0, "", nil, err
 	}
 	if err := insertBooks(ctx, tx, id, a.Books); err != nil {
-		return "", nil, err
+		return 0, "", nil, err
 	}
 	ids, err := saveBlocks(ctx, tx, id, nil, a.Blocks, now)
-	return slug, ids, err
+	return id, slug, ids, err
 }
 
 func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Article, source, now string) ([]string, error) {
@@ -260,18 +141,38 @@ func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Art
 	return saveBlocks(ctx, tx, id, stored, a.Blocks, now)
 }
 
+// newSlug chooses a new article's slug: its title's, or, when an article
+// with the same title took that (a column, say), the title's with the date
+// ("diary-2019-12-14"), and failing that a number.
+func newSlug(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (string, error) {
+	base := readingroom.Slugify(a.Title)
+	if !a.Published.IsZero() {
+		taken, err := slugTaken(ctx, tx, base)
+		if err != nil || !taken {
+			return base, err
+		}
+		base += "-" + a.Published.Format(time.DateOnly)
+	}
+	return uniqueSlug(ctx, tx, base)
+}
+
+func slugTaken(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
+	var taken bool
+	if err := tx.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?)`, slug,
+	).Scan(&taken); err != nil {
+		return false, fmt.Errorf("check slug: %w", err)
+	}
+	return taken, nil
+}
+
 // uniqueSlug returns base, or base-2, base-3, ... whichever is free first.
 func uniqueSlug(ctx context.Context, tx *sql.Tx, base string) (string, error) {
 	slug := base
 	for n := 2; ; n++ {
-		var taken bool
-		if err := tx.QueryRowContext(ctx,
-			`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?)`, slug,
-		).Scan(&taken); err != nil {
-			return "", fmt.Errorf("check slug: %w", err)
-		}
-		if !taken {
-			return slug, nil
+		taken, err := slugTaken(ctx, tx, slug)
+		if err != nil || !taken {
+			return slug, err
 		}
 		slug = base + "-" + strconv.Itoa(n)
 	}
@@ -362,7 +263,19 @@ func (db *DB) ListArticles(ctx context.Context, limit, offset int) ([]ArticleSum
 	}
 	// Under DESC, SQLite puts NULL (undated) last; the ORDER BY matches the
 	// articles_listing index, and id makes the order total.
-	rows, err := tx.QueryContext(ctx, `
+	list, err := scanRows(ctx, tx, func(rows *sql.Rows) (ArticleSummary, error) {
+		var (
+			s         ArticleSummary
+			published sql.NullString
+		)
+		if err := rows.Scan(&s.Slug, &s.Title, &s.Standfirst, &s.Byline, &published,
+			&s.Publication, &s.IssueTitle, &s.WordCount, &s.ParagraphCount); err != nil {
+			return s, err
+		}
+		var err error
+		s.Published, err = parseDate(published)
+		return s, err
+	}, `
 		SELECT a.slug, a.title, a.standfirst, a.byline, a.published, a.publication,
 			a.issue_title, a.word_count,
 			(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id AND p.kind = 'paragraph')
@@ -370,25 +283,6 @@ func (db *DB) ListArticles(ctx context.Context, limit, offset int) ([]ArticleSum
 		ORDER BY a.published DESC, a.title COLLATE NOCASE, a.id
 		LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list articles: %w", err)
-	}
-	defer rows.Close()
-	var list []ArticleSummary
-	for rows.Next() {
-		var (
-			s         ArticleSummary
-			published sql.NullString
-		)
-		if err := rows.Scan(&s.Slug, &s.Title, &s.Standfirst, &s.Byline, &published,
-			&s.Publication, &s.IssueTitle, &s.WordCount, &s.ParagraphCount); err != nil {
-			return nil, 0, fmt.Errorf("store: list articles: %w", err)
-		}
-		if s.Published, err = parseDate(published); err != nil {
-			return nil, 0, fmt.Errorf("store: list articles: %s: %w", s.Slug, err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("store: list articles: %w", err)
 	}
 	return list, total, nil
@@ -403,18 +297,6 @@ func (db *DB) Article(ctx context.Context, slug string) (*readingroom.Article, e
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: article %q: %w", slug, err)
-	}
-	return a, nil
-}
-
-// ArticleByKey is Article for an article's key (readingroom.Article.Key).
-func (db *DB) ArticleByKey(ctx context.Context, key string) (*readingroom.Article, error) {
-	a, err := db.loadArticle(ctx, `key = ?`, key)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, readingroom.Errorf(readingroom.ENOTFOUND, "no article with key %q", key)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: article by key %q: %w", key, err)
 	}
 	return a, nil
 }
@@ -462,21 +344,12 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 }
 
 func loadBooks(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.Book, error) {
-	rows, err := tx.QueryContext(ctx,
-		`SELECT title, author, details FROM books WHERE article_id = ? ORDER BY position`, articleID)
-	if err != nil {
-		return nil, fmt.Errorf("load books: %w", err)
-	}
-	defer rows.Close()
-	var books []readingroom.Book
-	for rows.Next() {
+	books, err := scanRows(ctx, tx, func(rows *sql.Rows) (readingroom.Book, error) {
 		var b readingroom.Book
-		if err := rows.Scan(&b.Title, &b.Author, &b.Details); err != nil {
-			return nil, fmt.Errorf("load books: %w", err)
-		}
-		books = append(books, b)
-	}
-	if err := rows.Err(); err != nil {
+		err := rows.Scan(&b.Title, &b.Author, &b.Details)
+		return b, err
+	}, `SELECT title, author, details FROM books WHERE article_id = ? ORDER BY position`, articleID)
+	if err != nil {
 		return nil, fmt.Errorf("load books: %w", err)
 	}
 	return books, nil

@@ -122,13 +122,6 @@ func TestSaveNewArticle(t *testing.T) {
 	if !reflect.DeepEqual(got, a) {
 		t.Errorf("Article(%q) =\n%+v\nwant\n%+v", slug, got, a)
 	}
-	byKey, err := db.ArticleByKey(t.Context(), a.Key())
-	if err != nil {
-		t.Fatalf("ArticleByKey: %v", err)
-	}
-	if !reflect.DeepEqual(byKey, a) {
-		t.Errorf("ArticleByKey =\n%+v\nwant\n%+v", byKey, a)
-	}
 }
 
 func TestSaveUndatedArticleWithoutBooks(t *testing.T) {
@@ -431,10 +424,6 @@ func TestNotFound(t *testing.T) {
 	}
 	if got := readingroom.ErrorMessage(err); got != `no article at "no-such-article"` {
 		t.Errorf("message = %q", got)
-	}
-	a, err = db.ArticleByKey(ctx, "no such key")
-	if a != nil || readingroom.ErrorCode(err) != readingroom.ENOTFOUND {
-		t.Errorf("ArticleByKey(unknown) = %v, %v; want nil, ENOTFOUND", a, err)
 	}
 	if err := db.DeleteArticle(ctx, "no-such-article"); readingroom.ErrorCode(err) != readingroom.ENOTFOUND {
 		t.Errorf("DeleteArticle(unknown) = %v, want ENOTFOUND", err)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"runtime"
@@ -31,6 +32,25 @@ type DB struct {
 	searches chan struct{}
 	// searchTimeout bounds one search: SearchTimeout.
 	searchTimeout time.Duration
+	log           *slog.Logger
+}
+
+// WithSearchTimeout bounds each search to d instead of SearchTimeout.
+func WithSearchTimeout(d time.Duration) Option {
+	return func(db *DB) { db.searchTimeout = d }
+}
+
+// Option sets up an optional part of the store when it is opened.
+type Option func(*DB)
+
+// WithLogger sends what the store has to tell the operator (migrations
+// that found something worth knowing) to log. By default it goes nowhere.
+func WithLogger(log *slog.Logger) Option {
+	return func(db *DB) {
+		if log != nil {
+			db.log = log
+		}
+	}
 }
 
 // Settings every connection must have. They go in the DSN so that a
@@ -59,7 +79,11 @@ func dsn(path, params string) (string, error) {
 // SQLite has FTS5 and applies any migrations not yet applied. The path must
 // name a file in an existing directory; ":memory:" will not do, because the
 // readers open the same file separately from the writer.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	db := &DB{now: time.Now, searchTimeout: SearchTimeout, log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(db)
+	}
 	if path == "" {
 		return nil, errors.New("store: open: empty database path")
 	}
@@ -88,7 +112,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	if err := migrate(ctx, w, migrations.FS); err != nil {
+	if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -109,7 +133,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
 	// Searches may take all but one reader, so pages never wait for them.
-	return &DB{w: w, r: r, now: time.Now, searches: make(chan struct{}, n-1), searchTimeout: SearchTimeout}, nil
+	db.w, db.r, db.searches = w, r, make(chan struct{}, n-1)
+	return db, nil
 }
 
 // Close closes the readers and then the writer; closing the last connection

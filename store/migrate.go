@@ -1,67 +1,169 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
 
-// migrate applies, in name order, every *.sql file in fsys not yet recorded
-// in schema_migrations. Each file runs in its own transaction together with
-// the row that records it, so a failing migration leaves no trace and is
-// tried again on the next open.
-func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
-	if _, err := db.ExecContext(ctx, `
+// A migration is one step of the schema's history: a numbered .sql file
+// from the migrations package, or a Go function for what SQL cannot do
+// (recomputing a value with the domain's rules). Each runs in its own
+// transaction together with the row that records it, so a failing step
+// leaves no trace and is tried again on the next open.
+type migration struct {
+	version string
+	name    string // the file, or the Go step's version
+	sql     string
+	// foreignKeysOff runs the step with foreign keys off, as SQLite's
+	// procedure for rebuilding a table requires; the step's transaction
+	// checks them before it commits. A .sql file asks for it with the
+	// first line "-- migrate: foreign_keys off".
+	foreignKeysOff bool
+	fn             func(ctx context.Context, tx *sql.Tx, log *slog.Logger) error
+}
+
+const foreignKeysOffDirective = "-- migrate: foreign_keys off"
+
+// goMigrations are the steps written in Go, by version; they sort among
+// the .sql files by that version.
+var goMigrations = []migration{
+	{version: "0006_nfc_keys", fn: rekeyNFC},
+}
+
+// steps lists every migration, the .sql files in fsys and the Go steps
+// extra, in version order.
+func steps(fsys fs.FS, extra []migration) ([]migration, error) {
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		return nil, err
+	}
+	steps := slices.Clone(extra)
+	for i := range steps {
+		steps[i].name = steps[i].version
+	}
+	for _, name := range names {
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, migration{
+			version:        strings.TrimSuffix(name, ".sql"),
+			name:           name,
+			sql:            string(body),
+			foreignKeysOff: strings.HasPrefix(string(body), foreignKeysOffDirective),
+		})
+	}
+	slices.SortFunc(steps, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
+	for i := 1; i < len(steps); i++ {
+		if steps[i].version == steps[i-1].version {
+			return nil, fmt.Errorf("two migrations are version %s", steps[i].version)
+		}
+	}
+	return steps, nil
+}
+
+// migrate applies, in version order, every step (the .sql files in fsys
+// and the Go steps extra) not yet recorded in schema_migrations. It runs on
+// one connection, so that a step's foreign_keys setting holds for the
+// whole step.
+func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, extra []migration, log *slog.Logger) error {
+	all, err := steps(fsys, extra)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `
 		CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL
 		)`); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	names, err := fs.Glob(fsys, "*.sql") // sorted
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	for _, name := range names {
-		if err := migrateFile(ctx, db, fsys, name); err != nil {
-			return fmt.Errorf("store: migrate %s: %w", name, err)
+	for _, m := range all {
+		if err := m.apply(ctx, conn, log); err != nil {
+			return fmt.Errorf("store: migrate %s: %w", m.name, err)
 		}
 	}
 	return nil
 }
 
-func migrateFile(ctx context.Context, db *sql.DB, fsys fs.FS, name string) error {
-	version := strings.TrimSuffix(name, ".sql")
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
+func (m migration) apply(ctx context.Context, conn *sql.Conn, log *slog.Logger) (err error) {
 	var applied bool
-	if err := tx.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)`, version,
+	if err := conn.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)`, m.version,
 	).Scan(&applied); err != nil {
 		return err
 	}
 	if applied {
 		return nil
 	}
-	body, err := fs.ReadFile(fsys, name)
+	if m.foreignKeysOff {
+		// PRAGMA foreign_keys is a no-op inside a transaction: set it
+		// before BEGIN, and restore it whatever happens.
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer func() {
+			if _, e := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); e != nil && err == nil {
+				err = e
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	defer tx.Rollback()
+	if m.fn != nil {
+		err = m.fn(ctx, tx, log)
+	} else {
+		_, err = tx.ExecContext(ctx, m.sql)
+	}
+	if err != nil {
 		return err
+	}
+	if m.foreignKeysOff {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		version, time.Now().UTC().Format(time.RFC3339),
+		m.version, time.Now().UTC().Format(time.RFC3339),
 	); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// checkForeignKeys fails if any row breaks a foreign key.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var (
+			table, parent string
+			rowid         sql.NullInt64
+			fkid          int
+		)
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("row %d of %s has no %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }

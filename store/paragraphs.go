@@ -24,22 +24,13 @@ func (s storedBlock) block() readingroom.Block {
 }
 
 func loadStoredBlocks(ctx context.Context, tx *sql.Tx, articleID int64) ([]storedBlock, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT id, pid, position, kind, text, number, credit
+	blocks, err := scanRows(ctx, tx, func(rows *sql.Rows) (storedBlock, error) {
+		var s storedBlock
+		err := rows.Scan(&s.id, &s.pid, &s.position, &s.kind, &s.text, &s.number, &s.credit)
+		return s, err
+	}, `SELECT id, pid, position, kind, text, number, credit
 		FROM paragraphs WHERE article_id = ? ORDER BY position`, articleID)
 	if err != nil {
-		return nil, fmt.Errorf("load blocks: %w", err)
-	}
-	defer rows.Close()
-	var blocks []storedBlock
-	for rows.Next() {
-		var s storedBlock
-		if err := rows.Scan(&s.id, &s.pid, &s.position, &s.kind, &s.text, &s.number, &s.credit); err != nil {
-			return nil, fmt.Errorf("load blocks: %w", err)
-		}
-		blocks = append(blocks, s)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load blocks: %w", err)
 	}
 	return blocks, nil
@@ -47,55 +38,59 @@ func loadStoredBlocks(ctx context.Context, tx *sql.Tx, articleID int64) ([]store
 
 // usedPIDs returns every pid the article has ever had, deleted ones too.
 func usedPIDs(ctx context.Context, tx *sql.Tx, articleID int64) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT pid FROM paragraph_ids WHERE article_id = ?`, articleID)
+	pids, err := scanRows(ctx, tx, func(rows *sql.Rows) (string, error) {
+		var pid string
+		err := rows.Scan(&pid)
+		return pid, err
+	}, `SELECT pid FROM paragraph_ids WHERE article_id = ?`, articleID)
 	if err != nil {
 		return nil, fmt.Errorf("load paragraph ids: %w", err)
 	}
-	defer rows.Close()
-	used := make(map[string]bool)
-	for rows.Next() {
-		var pid string
-		if err := rows.Scan(&pid); err != nil {
-			return nil, fmt.Errorf("load paragraph ids: %w", err)
-		}
+	used := make(map[string]bool, len(pids))
+	for _, pid := range pids {
 		used[pid] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load paragraph ids: %w", err)
 	}
 	return used, nil
 }
 
 // saveBlocks makes the article's stored blocks (stored, in order; none for
 // a new article) into blocks and returns the pid of each block, as
-// readingroom.Align decides them. Rows that carry on into the new version
-// are updated in place, so the FTS triggers see an update; the rest are
-// deleted, leaving an alias or a tombstone behind, and the new ones are
-// inserted.
+// readingroom.Align decides them: the ids that no longer name a block are
+// retired first, then the blocks are written.
 func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, blocks []readingroom.Block, now string) ([]string, error) {
 	used, err := usedPIDs(ctx, tx, articleID)
 	if err != nil {
 		return nil, err
 	}
 	prev := make([]readingroom.PrevBlock, len(stored))
-	byPID := make(map[string]storedBlock, len(stored))
 	for j, s := range stored {
 		prev[j] = readingroom.PrevBlock{ID: s.pid, Kind: s.kind, Text: s.text}
-		byPID[s.pid] = s
 	}
 	retired, err := loadTombstones(ctx, tx, articleID)
 	if err != nil {
 		return nil, err
 	}
-	al := readingroom.AlignRetired(prev, retired, blocks, used)
+	al := readingroom.Align(prev, retired, blocks, used)
+	if err := retireBlocks(ctx, tx, articleID, stored, al, now); err != nil {
+		return nil, err
+	}
+	if err := writeBlocks(ctx, tx, articleID, stored, blocks, al.IDs); err != nil {
+		return nil, err
+	}
+	return al.IDs, nil
+}
+
+// retireBlocks carries out the retiring half of an alignment: revived
+// tombstones are lifted, stored rows that no new block continues are
+// deleted, and their ids become aliases or tombstones.
+func retireBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, al readingroom.Alignment, now string) error {
 	for _, pid := range al.Revived {
 		if _, err := tx.ExecContext(ctx,
 			`DELETE FROM paragraph_tombstones WHERE article_id = ? AND pid = ?`, articleID, pid,
 		); err != nil {
-			return nil, fmt.Errorf("revive block: %w", err)
+			return fmt.Errorf("revive block: %w", err)
 		}
 	}
-
 	kept := make(map[string]bool, len(al.IDs))
 	for _, pid := range al.IDs {
 		kept[pid] = true
@@ -105,7 +100,7 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM paragraphs WHERE id = ?`, s.id); err != nil {
-			return nil, fmt.Errorf("delete block: %w", err)
+			return fmt.Errorf("delete block: %w", err)
 		}
 	}
 	for old, target := range al.Aliases {
@@ -113,7 +108,7 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 			INSERT INTO paragraph_aliases (article_id, pid, target, created_at) VALUES (?, ?, ?, ?)`,
 			articleID, old, target, now,
 		); err != nil {
-			return nil, fmt.Errorf("insert alias: %w", err)
+			return fmt.Errorf("insert alias: %w", err)
 		}
 	}
 	for _, ts := range al.Tombstones {
@@ -122,11 +117,22 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 			VALUES (?, ?, ?, ?, ?, ?)`,
 			articleID, ts.ID, ts.Kind, ts.Text, ts.Neighbour, now,
 		); err != nil {
-			return nil, fmt.Errorf("insert tombstone: %w", err)
+			return fmt.Errorf("insert tombstone: %w", err)
 		}
 	}
+	return nil
+}
+
+// writeBlocks writes blocks under ids: a block that continues a stored row
+// updates it in place (so the FTS triggers see an update), and only when
+// something changed; a new one is inserted.
+func writeBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, blocks []readingroom.Block, ids []string) error {
+	byPID := make(map[string]storedBlock, len(stored))
+	for _, s := range stored {
+		byPID[s.pid] = s
+	}
 	for i, b := range blocks {
-		pid := al.IDs[i]
+		pid := ids[i]
 		if s, ok := byPID[pid]; ok {
 			if s.position == i && s.kind == b.Kind && s.text == b.Text && s.number == b.Number && s.credit == b.Credit {
 				continue // nothing to write
@@ -136,7 +142,7 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 				WHERE id = ?`,
 				i, b.Kind, b.Text, b.Number, b.Credit, s.id,
 			); err != nil {
-				return nil, fmt.Errorf("update block: %w", err)
+				return fmt.Errorf("update block: %w", err)
 			}
 			continue
 		}
@@ -145,29 +151,20 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			articleID, pid, i, b.Kind, b.Text, b.Number, b.Credit,
 		); err != nil {
-			return nil, fmt.Errorf("insert block: %w", err)
+			return fmt.Errorf("insert block: %w", err)
 		}
 	}
-	return al.IDs, nil
+	return nil
 }
 
 // loadTombstones returns the article's deleted blocks, oldest first.
 func loadTombstones(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.PrevBlock, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT pid, kind, text FROM paragraph_tombstones WHERE article_id = ? ORDER BY deleted_at, pid`, articleID)
-	if err != nil {
-		return nil, fmt.Errorf("load tombstones: %w", err)
-	}
-	defer rows.Close()
-	var out []readingroom.PrevBlock
-	for rows.Next() {
+	out, err := scanRows(ctx, tx, func(rows *sql.Rows) (readingroom.PrevBlock, error) {
 		var p readingroom.PrevBlock
-		if err := rows.Scan(&p.ID, &p.Kind, &p.Text); err != nil {
-			return nil, fmt.Errorf("load tombstones: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+		err := rows.Scan(&p.ID, &p.Kind, &p.Text)
+		return p, err
+	}, `SELECT pid, kind, text FROM paragraph_tombstones WHERE article_id = ? ORDER BY deleted_at, pid`, articleID)
+	if err != nil {
 		return nil, fmt.Errorf("load tombstones: %w", err)
 	}
 	return out, nil

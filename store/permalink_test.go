@@ -395,11 +395,13 @@ func TestTextMatchSkipsArticlesOfTheSameImport(t *testing.T) {
 	}
 	alpha := &readingroom.Article{Title: "Alpha", Blocks: blocksOfText(append(slices.Clone(shared), "Alpha closes with a paragraph of its own about the winter of the lamps."))}
 	beta := &readingroom.Article{Title: "Beta", Blocks: blocksOfText(append(slices.Clone(shared), "Beta closes with another paragraph of its own about the summer of the garden."))}
-	run := map[string]bool{alpha.Key(): true, beta.Key(): true}
 	for range 2 {
+		run := db.NewImport()
+		run.Expect(alpha)
+		run.Expect(beta)
 		for _, a := range []*readingroom.Article{alpha, beta} {
 			a := &readingroom.Article{Title: a.Title, Blocks: clonedBlocks(a.Blocks)}
-			if _, _, err := db.SaveArticleIn(ctx, a, "", run); err != nil {
+			if _, _, err := run.Save(ctx, a, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

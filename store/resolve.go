@@ -98,24 +98,20 @@ func resolve(ctx context.Context, tx *sql.Tx, articleID int64, pid string) (Para
 // loadAliases fills in each block's Aliases: the retired ids whose chain of
 // aliases ends at it.
 func loadAliases(ctx context.Context, tx *sql.Tx, articleID int64, blocks []readingroom.Block) error {
-	rows, err := tx.QueryContext(ctx,
-		`SELECT pid, target FROM paragraph_aliases WHERE article_id = ? ORDER BY created_at, pid`, articleID)
+	type alias struct{ pid, target string }
+	aliases, err := scanRows(ctx, tx, func(rows *sql.Rows) (alias, error) {
+		var a alias
+		err := rows.Scan(&a.pid, &a.target)
+		return a, err
+	}, `SELECT pid, target FROM paragraph_aliases WHERE article_id = ? ORDER BY created_at, pid`, articleID)
 	if err != nil {
 		return fmt.Errorf("load aliases: %w", err)
 	}
-	defer rows.Close()
 	var order []string
-	target := map[string]string{}
-	for rows.Next() {
-		var pid, to string
-		if err := rows.Scan(&pid, &to); err != nil {
-			return fmt.Errorf("load aliases: %w", err)
-		}
-		order = append(order, pid)
-		target[pid] = to
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load aliases: %w", err)
+	target := make(map[string]string, len(aliases))
+	for _, a := range aliases {
+		order = append(order, a.pid)
+		target[a.pid] = a.target
 	}
 	live := make(map[string]int, len(blocks))
 	for i, b := range blocks {

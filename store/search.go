@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,9 +37,9 @@ const (
 type SearchHit struct {
 	PID  string
 	Kind readingroom.BlockKind
-	// Snippet is HTML: the paragraph's best passage, escaped, with the
-	// matched words in <mark>.
-	Snippet string
+	// Snippet is the paragraph's best passage, with the matched words
+	// marked.
+	Snippet []readingroom.Segment
 	Score   float64 // higher is better
 }
 
@@ -92,10 +91,10 @@ type candidate struct {
 // for the hits shown.
 func (db *DB) Search(ctx context.Context, q readingroom.Query, page, perPage int) (SearchResults, error) {
 	if q.Empty() {
-		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "Type a word or a phrase to search for.")
+		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "store: search: empty query")
 	}
 	if page < 1 || perPage < 1 {
-		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "no such page of results")
+		return SearchResults{}, readingroom.Errorf(readingroom.EINVALID, "store: search: no page %d of %d", page, perPage)
 	}
 	// A search that cannot finish in SearchTimeout is stopped (go-sqlite3
 	// interrupts the statement when the context ends) and the reader is
@@ -118,9 +117,14 @@ func (db *DB) Search(ctx context.Context, q readingroom.Query, page, perPage int
 // SearchTimeout bounds one search (DB.searchTimeout, which tests shorten).
 const SearchTimeout = 3 * time.Second
 
+// ErrTooBroad is the error of a search stopped at SearchTimeout: it
+// matches too much to finish quickly. Its code is EINVALID, since the
+// query, not the room, is at fault; callers tell it apart with errors.Is.
+var ErrTooBroad = readingroom.Errorf(readingroom.EINVALID, "store: search: too broad to finish in time")
+
 func searchStopped(ctx context.Context) error {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return readingroom.Errorf(readingroom.EINVALID, "That search matches too much to finish quickly. Add a word, use a longer prefix, or search for a phrase.")
+		return ErrTooBroad
 	}
 	return fmt.Errorf("store: search: %w", ctx.Err())
 }
@@ -140,80 +144,117 @@ func (db *DB) search(ctx context.Context, q readingroom.Query, page, perPage int
 	if err := scoreCandidates(ctx, tx, q, cands, capped); err != nil {
 		return SearchResults{}, err
 	}
-
-	// Group by article: an article ranks by its best paragraph.
-	type group struct {
-		articleID int64
-		best      float64
-		hits      []*candidate
-	}
-	byArticle := map[int64]*group{}
-	var groups []*group
-	for i := range cands {
-		c := &cands[i]
-		g := byArticle[c.articleID]
-		if g == nil {
-			g = &group{articleID: c.articleID, best: c.score}
-			byArticle[c.articleID] = g
-			groups = append(groups, g)
-		}
-		g.best = max(g.best, c.score)
-		g.hits = append(g.hits, c)
-	}
-	// Best first; among equals, the newer article (candidates come newest
-	// first, so a stable sort keeps that order).
-	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Compare(b.best, a.best) })
-
+	groups := groupByArticle(cands)
 	res := SearchResults{Total: len(groups), Capped: capped}
 	from := (page - 1) * perPage
 	if from >= len(groups) {
 		return res, nil
 	}
 	groups = groups[from:min(from+perPage, len(groups))]
+	if err := pickHits(ctx, tx, q, groups); err != nil {
+		return SearchResults{}, err
+	}
+	if res.Results, err = loadResults(ctx, tx, match, groups); err != nil {
+		return SearchResults{}, err
+	}
+	return res, nil
+}
+
+// articleHits is one matching article: its candidates, best first once
+// pickHits has run, and how many of them matched in their own text.
+type articleHits struct {
+	articleID int64
+	best      float64
+	hits      []*candidate
+	matches   int
+}
+
+// groupByArticle groups candidates by article, best article first; an
+// article ranks by its best paragraph and, among equals, the newer comes
+// first (candidates come newest first, and the sort is stable).
+func groupByArticle(cands []candidate) []*articleHits {
+	byArticle := map[int64]*articleHits{}
+	var groups []*articleHits
+	for i := range cands {
+		c := &cands[i]
+		g := byArticle[c.articleID]
+		if g == nil {
+			g = &articleHits{articleID: c.articleID, best: c.score}
+			byArticle[c.articleID] = g
+			groups = append(groups, g)
+		}
+		g.best = max(g.best, c.score)
+		g.hits = append(g.hits, c)
+	}
+	slices.SortStableFunc(groups, func(a, b *articleHits) int { return cmp.Compare(b.best, a.best) })
+	return groups
+}
+
+// pickHits orders each article's paragraphs best first and keeps those
+// whose own text matches; an article found by its title or byline alone
+// keeps its best paragraph.
+func pickHits(ctx context.Context, tx *sql.Tx, q readingroom.Query, groups []*articleHits) error {
 	var shown []*candidate
 	for _, g := range groups {
 		shown = append(shown, g.hits...)
 	}
 	inText, err := matchesInText(ctx, tx, q, shown)
 	if err != nil {
-		return SearchResults{}, err
+		return err
 	}
 	for _, g := range groups {
 		slices.SortStableFunc(g.hits, func(a, b *candidate) int { return cmp.Compare(b.score, a.score) })
-		r, err := loadResultArticle(ctx, tx, g.articleID)
-		if err != nil {
-			return SearchResults{}, err
+		if inText == nil {
+			g.matches = len(g.hits)
+			continue
 		}
-		// The paragraphs shown are those whose own text matches; an article
-		// found by its title or byline alone shows its best paragraph.
-		hits := g.hits
-		if inText != nil {
-			var own []*candidate
-			for _, c := range g.hits {
-				if inText[c.rowid] {
-					own = append(own, c)
-				}
+		var own []*candidate
+		for _, c := range g.hits {
+			if inText[c.rowid] {
+				own = append(own, c)
 			}
-			r.Matches = len(own)
-			if len(own) > 0 {
-				hits = own
-			} else {
-				hits = g.hits[:1]
-			}
+		}
+		g.matches = len(own)
+		if len(own) > 0 {
+			g.hits = own
 		} else {
-			r.Matches = len(g.hits)
+			g.hits = g.hits[:1]
 		}
-		r.Score = g.best
-		for _, c := range hits[:min(HitsPerArticle, len(hits))] {
-			snip, err := snippet(ctx, tx, match, c.rowid)
-			if err != nil {
-				return SearchResults{}, err
-			}
-			r.Hits = append(r.Hits, SearchHit{PID: c.pid, Kind: c.kind, Snippet: snip, Score: c.score})
-		}
-		res.Results = append(res.Results, r)
 	}
-	return res, nil
+	return nil
+}
+
+// loadResults reads the articles of groups and the snippets of the hits
+// shown, in one query each.
+func loadResults(ctx context.Context, tx *sql.Tx, match string, groups []*articleHits) ([]SearchResult, error) {
+	ids := make([]int64, len(groups))
+	var shown []*candidate
+	for i, g := range groups {
+		ids[i] = g.articleID
+		g.hits = g.hits[:min(HitsPerArticle, len(g.hits))]
+		shown = append(shown, g.hits...)
+	}
+	articles, err := loadResultArticles(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	snips, err := snippets(ctx, tx, match, shown)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SearchResult, len(groups))
+	for i, g := range groups {
+		r, ok := articles[g.articleID]
+		if !ok {
+			return nil, fmt.Errorf("store: search: article %d of a hit is gone", g.articleID)
+		}
+		r.Score, r.Matches = g.best, g.matches
+		for _, c := range g.hits {
+			r.Hits = append(r.Hits, SearchHit{PID: c.pid, Kind: c.kind, Snippet: snips[c.rowid], Score: c.score})
+		}
+		out[i] = r
+	}
+	return out, nil
 }
 
 // findCandidates returns the newest matching paragraphs, at most
@@ -248,20 +289,12 @@ func findCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, match 
 	query += ` ORDER BY search_fts.rowid DESC LIMIT ?`
 	args = append(args, MaxCandidates+1)
 
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, false, searchError(err)
-	}
-	defer rows.Close()
-	var cands []candidate
-	for rows.Next() {
+	cands, err := scanRows(ctx, tx, func(rows *sql.Rows) (candidate, error) {
 		var c candidate
-		if err := rows.Scan(&c.rowid, &c.articleID, &c.pid, &c.kind); err != nil {
-			return nil, false, searchError(err)
-		}
-		cands = append(cands, c)
-	}
-	if err := rows.Err(); err != nil {
+		err := rows.Scan(&c.rowid, &c.articleID, &c.pid, &c.kind)
+		return c, err
+	}, query, args...)
+	if err != nil {
 		return nil, false, searchError(err)
 	}
 	if len(cands) > MaxCandidates {
@@ -299,26 +332,22 @@ func scoreCandidates(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands
 	}
 	rank := MatchExpr(readingroom.Query{Must: []readingroom.Clause{informative}})
 	lo, hi := cands[len(cands)-1].rowid, cands[0].rowid
-	rows, err := tx.QueryContext(ctx, `
-		SELECT rowid, -bm25(search_fts, `+weights()+`) FROM search_fts
+	type scored struct {
+		id    int64
+		score float64
+	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (scored, error) {
+		var x scored
+		err := rows.Scan(&x.id, &x.score)
+		return x, err
+	}, `SELECT rowid, -bm25(search_fts, `+weights()+`) FROM search_fts
 		WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`, rank, lo, hi)
 	if err != nil {
 		return searchError(err)
 	}
-	defer rows.Close()
-	score := make(map[int64]float64, len(cands))
-	for rows.Next() {
-		var (
-			id int64
-			s  float64
-		)
-		if err := rows.Scan(&id, &s); err != nil {
-			return searchError(err)
-		}
-		score[id] = s
-	}
-	if err := rows.Err(); err != nil {
-		return searchError(err)
+	score := make(map[int64]float64, len(rows))
+	for _, x := range rows {
+		score[x.id] = x.score
 	}
 	for i := range cands {
 		cands[i].score = score[cands[i].rowid]
@@ -350,23 +379,16 @@ func matchesInText(ctx context.Context, tx *sql.Tx, q readingroom.Query, cands [
 		for _, c := range part {
 			args = append(args, c.rowid)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (?`+
-			strings.Repeat(", ?", len(part)-1)+`)`, args...)
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for rows.Next() {
+		ids, err := scanRows(ctx, tx, func(rows *sql.Rows) (int64, error) {
 			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, searchError(err)
-			}
-			in[id] = true
-		}
-		err = rows.Err()
-		rows.Close()
+			err := rows.Scan(&id)
+			return id, err
+		}, `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid IN (`+placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return nil, searchError(err)
+		}
+		for _, id := range ids {
+			in[id] = true
 		}
 	}
 	return in, nil
@@ -384,35 +406,75 @@ func countUpTo(ctx context.Context, tx *sql.Tx, expr string, limit int) (int, er
 	return n, nil
 }
 
-func loadResultArticle(ctx context.Context, tx *sql.Tx, articleID int64) (SearchResult, error) {
-	var (
-		r         SearchResult
-		published sql.NullString
-	)
-	err := tx.QueryRowContext(ctx, `
-		SELECT slug, title, byline, published, publication FROM articles WHERE id = ?`, articleID,
-	).Scan(&r.Slug, &r.Title, &r.Byline, &published, &r.Publication)
+// loadResultArticles reads the articles with ids, by id.
+func loadResultArticles(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]SearchResult, error) {
+	type row struct {
+		id int64
+		r  SearchResult
+	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x         row
+			published sql.NullString
+		)
+		if err := rows.Scan(&x.id, &x.r.Slug, &x.r.Title, &x.r.Byline, &published, &x.r.Publication); err != nil {
+			return x, err
+		}
+		var err error
+		x.r.Published, err = parseDate(published)
+		return x, err
+	}, `SELECT id, slug, title, byline, published, publication FROM articles WHERE id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
-		return r, searchError(err)
+		return nil, searchError(err)
 	}
-	if r.Published, err = parseDate(published); err != nil {
-		return r, searchError(err)
+	out := make(map[int64]SearchResult, len(rows))
+	for _, x := range rows {
+		out[x.id] = x.r
 	}
-	return r, nil
+	return out, nil
 }
 
-// snippet returns the best passage of a paragraph for the query, as HTML.
-func snippet(ctx context.Context, tx *sql.Tx, match string, rowid int64) (string, error) {
-	var raw string
-	err := tx.QueryRowContext(ctx, `
-		SELECT snippet(search_fts, 0, ?, ?, '…', ?) FROM search_fts
-		WHERE search_fts MATCH ? AND rowid = ?`,
-		markOpen, markClose, snippetTokens, match, rowid,
-	).Scan(&raw)
-	if err != nil {
-		return "", searchError(err)
+// snippets returns the best passage of each of cands' paragraphs for the
+// query, by rowid.
+func snippets(ctx context.Context, tx *sql.Tx, match string, cands []*candidate) (map[int64][]readingroom.Segment, error) {
+	out := make(map[int64][]readingroom.Segment, len(cands))
+	if len(cands) == 0 {
+		return out, nil
 	}
-	return SnippetHTML(raw), nil
+	args := []any{markOpen, markClose, snippetTokens, match}
+	for _, c := range cands {
+		args = append(args, c.rowid)
+	}
+	type row struct {
+		id  int64
+		raw string
+	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var x row
+		err := rows.Scan(&x.id, &x.raw)
+		return x, err
+	}, `SELECT rowid, snippet(search_fts, 0, ?, ?, '…', ?) FROM search_fts
+		WHERE search_fts MATCH ? AND rowid IN (`+placeholders(len(cands))+`)`, args...)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, x := range rows {
+		out[x.id] = readingroom.MarkedSegments(x.raw, markOpen, markClose)
+	}
+	return out, nil
+}
+
+// placeholders is "?, ?, ..." for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 func weights() string {
@@ -424,14 +486,6 @@ func searchError(err error) error {
 	// MatchExpr builds only valid expressions; an FTS5 syntax error here is
 	// a bug, reported as internal like any other database failure.
 	return fmt.Errorf("store: search: %w", err)
-}
-
-// SnippetHTML escapes a snippet and turns only the match markers into
-// <mark> elements, so nothing in the text itself can become markup.
-func SnippetHTML(raw string) string {
-	s := html.EscapeString(raw)
-	s = strings.ReplaceAll(s, markOpen, "<mark>")
-	return strings.ReplaceAll(s, markClose, "</mark>")
 }
 
 // MatchExpr turns a parsed query into an FTS5 MATCH expression: every term

@@ -175,7 +175,7 @@ func SearchHelp(p SearchHelpPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " most recently imported are ranked, so that search stays quick in a large library; the count then reads “more than”. Words found in a great many paragraphs (such as “the”) do not change the order: the rarer words of the search do, and a search of only such words lists the most recently imported first.</p><h2 id=\"api\">For programs</h2><p>The same search answers in JSON at <code>/api/search?q=…&amp;page=…</code>: one result per matching paragraph, with its article, a snippet and the paragraph's address.</p></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " most recently imported are ranked, so that search stays quick in a large library; the count then reads “at least”. Words found in a great many paragraphs (such as “the”) do not change the order: the rarer words of the search do, and a search of only such words lists the most recently imported first.</p><h2 id=\"api\">For programs</h2><p>The same search answers in JSON at <code>/api/search?q=…&amp;page=…</code>: one result per matching paragraph, with its article, a snippet and the paragraph's address.</p></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

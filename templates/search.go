@@ -21,7 +21,8 @@ type SearchPage struct {
 	// Notes say what was ignored in the query.
 	Notes []string
 	// Message replaces the results when there are none to show for a
-	// reason other than no match; MessageLink, if set, is a way on.
+	// reason other than no match (TooBroad brings its own); MessageLink,
+	// if set, is a way on.
 	Message     string
 	MessageLink *Link
 	// NoSuchPage says the message is about the page number, not the
@@ -30,7 +31,8 @@ type SearchPage struct {
 	// TooBroad says the search was stopped before it finished.
 	TooBroad bool
 	// Total counts the matching articles; when Capped it is a lower
-	// bound (only the best candidates were ranked).
+	// bound (only the most recently imported matching paragraphs were
+	// ranked).
 	Total   int
 	Capped  bool
 	Results []SearchResult
@@ -65,15 +67,16 @@ func (p SearchPage) MessageHeading() string {
 	return "Nothing to search for"
 }
 
-// Count says how many articles match: "1 article", "12 articles",
-// "more than 4,999 articles".
+// Count says how many articles match: "1 article", "12 articles", or,
+// when the count stopped at the cap on paragraphs, "at least 1,234
+// articles".
 func (p SearchPage) Count() string {
 	s := formatCount(p.Total) + " articles"
 	if p.Total == 1 {
 		s = "1 article"
 	}
 	if p.Capped {
-		s = "more than " + s
+		s = "at least " + s
 	}
 	return s
 }
@@ -104,9 +107,8 @@ type SearchResult struct {
 // SearchHit is one matching block, shown as a snippet linking to it.
 type SearchHit struct {
 	URL string // the block's permalink, with its fragment
-	// Snippet is HTML from the store: escaped text with only <mark>
-	// elements around the matched words.
-	Snippet string
+	// Snippet is the block's best passage, the matched words marked.
+	Snippet []readingroom.Segment
 	Kind    readingroom.BlockKind
 }
 

@@ -53,14 +53,14 @@ func TestSearchResultsRender(t *testing.T) {
 			Date:    NewDate(time.Date(2017, 3, 23, 0, 0, 0, 0, time.UTC)),
 			Matches: 5,
 			Hits: []SearchHit{
-				{URL: "/a/lamps/p/abc#p-abc", Snippet: "the &lt;b&gt; <mark>lamps</mark> lit", Kind: readingroom.KindParagraph},
-				{URL: "/a/lamps/p/def#p-def", Snippet: "a <mark>lamp</mark>", Kind: readingroom.KindCaption},
+				{URL: "/a/lamps/p/abc#p-abc", Snippet: readingroom.MarkedSegments("the <b> [lamps] lit", "[", "]"), Kind: readingroom.KindParagraph},
+				{URL: "/a/lamps/p/def#p-def", Snippet: readingroom.MarkedSegments("a [lamp]", "[", "]"), Kind: readingroom.KindCaption},
 			},
 		}},
 	}
 	src, doc := render(t, Search(p))
 	if !strings.Contains(src, "the &lt;b&gt; <mark>lamps</mark> lit") {
-		t.Error("snippet HTML not passed through as given")
+		t.Error("snippet not rendered as escaped text with the matched word in <mark>")
 	}
 	if len(find(doc, byTag("b"))) != 0 {
 		t.Error("escaped text in a snippet became an element")
@@ -132,7 +132,7 @@ func TestSearchWords(t *testing.T) {
 	}{
 		{SearchPage{Total: 1}, "1 article"},
 		{SearchPage{Total: 12}, "12 articles"},
-		{SearchPage{Total: 4999, Capped: true}, "more than 4,999 articles"},
+		{SearchPage{Total: 4999, Capped: true}, "at least 4,999 articles"},
 		{SearchPage{Total: 1234567}, "1,234,567 articles"},
 	} {
 		if got := tt.p.Count(); got != tt.want {

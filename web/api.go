@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -216,11 +215,12 @@ func (s *server) apiParagraph(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, r, http.StatusOK, out)
 		return
 	}
-	b, ok := blockByID(a, ref.ID)
-	if !ok {
-		s.fail(w, r, fmt.Errorf("web: api paragraph %s/%s: live id not in the article just loaded", a.Slug, ref.ID))
+	a, b, err := s.liveBlock(r, a, ref.ID)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
+	art.Title = a.Title
 	s.writeJSON(w, r, http.StatusOK, apiParagraphOne{
 		apiParagraph: newAPIParagraph(base, a.Slug, b),
 		AliasOf:      aliasOf,

@@ -80,20 +80,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		s.renderPage(w, r, templates.Article(p))
 		return
 	}
-	b, ok := blockByID(a, ref.ID)
-	if !ok {
-		// The article was re-imported between the two reads: read it again,
-		// now that it holds the id.
-		fresh, err := s.db.Article(r.Context(), a.Slug)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if b, ok = blockByID(fresh, ref.ID); !ok {
-			s.fail(w, r, fmt.Errorf("web: paragraph %s/%s: live id not in the article", a.Slug, ref.ID))
-			return
-		}
-		a = fresh
+	a, b, err := s.liveBlock(r, a, ref.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	p := s.articlePage(r, a, ref.ID)
 	// A paragraph's own link previews that paragraph, not the article.
@@ -115,6 +105,24 @@ func (s *server) resolveParagraph(r *http.Request, a *readingroom.Article, pid s
 		return store.ParagraphRef{}, notFound
 	}
 	return ref, err
+}
+
+// liveBlock returns the block with the live id in a, or, when a was read
+// before a re-import that made the id (the id resolved in a later read),
+// in the article read again, which it returns too.
+func (s *server) liveBlock(r *http.Request, a *readingroom.Article, id string) (*readingroom.Article, readingroom.Block, error) {
+	if b, ok := blockByID(a, id); ok {
+		return a, b, nil
+	}
+	fresh, err := s.db.Article(r.Context(), a.Slug)
+	if err != nil {
+		return nil, readingroom.Block{}, err
+	}
+	b, ok := blockByID(fresh, id)
+	if !ok {
+		return nil, readingroom.Block{}, fmt.Errorf("web: paragraph %s/%s: live id not in the article", a.Slug, id)
+	}
+	return fresh, b, nil
 }
 
 func blockByID(a *readingroom.Article, id string) (readingroom.Block, bool) {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/go-chi/chi/v5"
 	"golang.org/x/net/html"
 
 	"github.com/readingroom/readingroom"
@@ -408,10 +409,12 @@ func TestAPIArticleAliases(t *testing.T) {
 // A tombstone with no surviving neighbour says so with null.
 func TestAPITombstoneWithoutNeighbour(t *testing.T) {
 	db := openStore(t)
-	a := &readingroom.Article{Title: "Short-lived", Blocks: []readingroom.Block{{Kind: readingroom.KindParagraph, Text: pToday}}}
+	// Dated, so that the second version, which shares no text with the
+	// first, is the same article.
+	a := &readingroom.Article{Title: "Short-lived", Published: date(2020, 1, 1), Blocks: []readingroom.Block{{Kind: readingroom.KindParagraph, Text: pToday}}}
 	save(t, db, a)
 	gone := a.Blocks[0].ID
-	b := &readingroom.Article{Title: "Short-lived", Blocks: []readingroom.Block{{Kind: readingroom.KindHeading, Text: "Nothing"}}}
+	b := &readingroom.Article{Title: "Short-lived", Published: date(2020, 1, 1), Blocks: []readingroom.Block{{Kind: readingroom.KindHeading, Text: "Nothing"}}}
 	save(t, db, b)
 	srv, _ := serve(t, db, Config{})
 	res, body := do(t, http.MethodGet, srv.URL+"/api/articles/"+b.Slug+"/p/"+gone, nil)
@@ -482,6 +485,51 @@ func TestNonLatinSlug(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: status %d, want 200", path, resp.StatusCode)
+		}
+	}
+}
+
+// A paragraph asked for while its article is re-imported: the article was
+// read before the import and the id resolved after it. The page and the
+// API both read the article again and answer with the paragraph, never a
+// 500.
+func TestParagraphDuringReimport(t *testing.T) {
+	db := openStore(t)
+	ctx := t.Context()
+	blocks := func(texts ...string) []readingroom.Block {
+		var out []readingroom.Block
+		for _, s := range texts {
+			out = append(out, readingroom.Block{Kind: readingroom.KindParagraph, Text: s})
+		}
+		return out
+	}
+	a := &readingroom.Article{Title: "Moving", Published: date(2020, 1, 1), Blocks: blocks("First paragraph.", "Second paragraph.")}
+	save(t, db, a)
+	stale, err := db.Article(ctx, a.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &readingroom.Article{Title: "Moving", Published: date(2020, 1, 1), Blocks: blocks("First paragraph.", "Second paragraph.", "A third paragraph, new in the re-import.")}
+	save(t, db, b)
+	newID := b.Blocks[2].ID
+
+	s, err := newServer(Config{DB: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, h := range map[string]http.HandlerFunc{
+		paragraphPath(a.Slug, newID):          s.paragraph,
+		"/api" + paragraphPath(a.Slug, newID): s.apiParagraph,
+	} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		rctx := chi.NewRouteContext()
+		rctx.URLParams.Add("slug", a.Slug)
+		rctx.URLParams.Add("pid", newID)
+		req = req.WithContext(withArticle(context.WithValue(req.Context(), chi.RouteCtxKey, rctx), stale))
+		rec := httptest.NewRecorder()
+		h(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "A third paragraph, new in the re-import.") {
+			t.Errorf("%s with the article read before the re-import: status %d\n%s", path, rec.Code, rec.Body.String())
 		}
 	}
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"html"
 	"net/http"
 	"strconv"
 	"strings"
@@ -83,10 +85,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, ok, err := s.runSearch(r.Context(), q, n, searchPerPage)
-	if readingroom.ErrorCode(err) == readingroom.EINVALID {
-		// The store's EINVALID messages are written for the reader; for a
-		// query with words, the search was stopped as too broad.
-		p.Message = readingroom.ErrorMessage(err)
+	if errors.Is(err, store.ErrTooBroad) {
 		p.TooBroad = true
 		s.renderPage(w, r, templates.Search(p))
 		return
@@ -250,8 +249,25 @@ type apiSearchResult struct {
 	Score   float64 `json:"score"`
 }
 
-// apiSearch is GET /api/search.
-type apiSearch struct {
+// tooBroadMessage is the API's word for store.ErrTooBroad.
+const tooBroadMessage = "That search matches too much to finish quickly. Add a word, use a longer prefix, or search for a phrase."
+
+// snippetHTML writes a snippet as the API gives it: escaped text with the
+// matched words in <mark>.
+func snippetHTML(segs []readingroom.Segment) string {
+	var sb strings.Builder
+	for _, seg := range segs {
+		if seg.Marked() {
+			sb.WriteString("<mark>" + html.EscapeString(seg.Text) + "</mark>")
+		} else {
+			sb.WriteString(html.EscapeString(seg.Text))
+		}
+	}
+	return sb.String()
+}
+
+// apiSearchResponse is GET /api/search.
+type apiSearchResponse struct {
 	Query string `json:"query"` // as understood, in the query language
 	// Total counts matching articles (results are their paragraphs); when
 	// Capped it is a lower bound.
@@ -279,7 +295,7 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := readingroom.ParseQuery(params.Get("q"))
-	out := apiSearch{
+	out := apiSearchResponse{
 		Query:   q.String(),
 		Page:    n,
 		PerPage: searchPerPage,
@@ -295,8 +311,8 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, _, err := s.runSearch(r.Context(), q, n, searchPerPage)
-	if readingroom.ErrorCode(err) == readingroom.EINVALID {
-		out.Message = readingroom.ErrorMessage(err)
+	if errors.Is(err, store.ErrTooBroad) {
+		out.Message = tooBroadMessage
 		s.writeJSON(w, r, http.StatusOK, out)
 		return
 	}
@@ -312,7 +328,7 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 				Slug:        a.Slug,
 				Title:       a.Title,
 				ParagraphID: h.PID,
-				Snippet:     h.Snippet,
+				Snippet:     snippetHTML(h.Snippet),
 				URL:         base + paragraphPath(a.Slug, h.PID),
 				Score:       h.Score,
 			})

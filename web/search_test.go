@@ -3,11 +3,13 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -494,7 +496,7 @@ func TestSearchCapped(t *testing.T) {
 	f := &fixture{t: t, db: db, srv: srv}
 	_, body := f.get(searchPath("lantern"))
 	doc := parse(t, body)
-	if got := text(find(doc, hasClass("search-count"))[0]); got != "more than 1 article" {
+	if got := text(find(doc, hasClass("search-count"))[0]); got != "at least 1 article" {
 		t.Errorf("count %q, want it to say it is a lower bound", got)
 	}
 	if more := find(doc, hasClass("hit-more")); len(more) != 1 || text(more[0]) != "and 4,997 more matching paragraphs" {
@@ -503,6 +505,32 @@ func TestSearchCapped(t *testing.T) {
 	_, body = f.get("/api/search?q=lantern")
 	if v := decode(t, body); v["capped"] != true || v["total"] != 1.0 {
 		t.Errorf("api capped %v total %v", v["capped"], v["total"])
+	}
+}
+
+// A search stopped as too broad says so, on the page and in the API, and
+// is not an error.
+func TestSearchTooBroad(t *testing.T) {
+	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "room.db"), store.WithSearchTimeout(time.Nanosecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	lanterns(t, db, 3)
+	srv, _ := serve(t, db, Config{})
+	res, body := do(t, http.MethodGet, srv.URL+searchPath("lantern"), nil)
+	wantStatus(t, res, 200)
+	doc := parse(t, body)
+	if h := find(doc, byID("search-message-heading")); len(h) != 1 || text(h[0]) != "Too broad to finish" {
+		t.Fatalf("no too-broad heading:\n%s", body)
+	}
+	if !strings.Contains(text(doc), "matches too much to finish quickly") {
+		t.Error("the page does not say why")
+	}
+	res, body = do(t, http.MethodGet, srv.URL+"/api/search?q=lantern", nil)
+	wantStatus(t, res, 200)
+	if v := decode(t, body); !strings.Contains(fmt.Sprint(v["message"]), "too much to finish quickly") {
+		t.Errorf("api message %v", v["message"])
 	}
 }
 

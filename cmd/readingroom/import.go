@@ -71,11 +71,11 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// summary counts what an import did.
+// summary is what an import did, for the report at its end.
 type summary struct {
-	Files, New, Updated, Unchanged, Duplicates int
-	Rejected                                   []problem // files not imported
-	Warnings                                   []problem // parts of files skipped
+	store.ImportSummary
+	Rejected []problem // files not imported
+	Warnings []problem // parts of files skipped
 }
 
 type problem struct{ Path, Reason string }
@@ -100,17 +100,15 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// importer loads dumps into the store, remembering what this run has seen
-// so that an article met twice is saved once.
+// importer reads dump files and saves their articles in one store.ImportRun,
+// which saves an article met twice once.
 type importer struct {
 	db       *store.DB
-	seen     map[string]string // article key -> fingerprint saved this run
-	run      map[string]bool   // keys of every article in the files of this run
 	progress func(done, total int, path string)
 }
 
 func newImporter(db *store.DB) *importer {
-	return &importer{db: db, seen: map[string]string{}}
+	return &importer{db: db}
 }
 
 // importPaths imports every file named or found below the folders named.
@@ -120,14 +118,14 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 	var sum summary
 	files, problems := collectFiles(paths)
 	sum.Rejected = problems
+	run := imp.db.NewImport()
 	// First, the titles of every article in the run, so that an article
 	// is never mistaken for another one of the same import retitled.
-	imp.run = map[string]bool{}
 	for _, path := range files {
 		if data, err := readDump(path); err == nil {
 			arts, _, _ := dump.Parse(path, data)
 			for i := range arts {
-				imp.run[arts[i].Key()] = true
+				run.Expect(&arts[i])
 			}
 		}
 	}
@@ -136,15 +134,8 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 			return sum, err
 		}
 		data, err := readDump(path)
-		if err == nil {
-			err = imp.importData(ctx, path, data, &sum)
-		}
-		sum.Files++
-		if err != nil {
-			if readingroom.ErrorCode(err) == readingroom.EINTERNAL {
-				return sum, fmt.Errorf("import %s: %w", path, err)
-			}
-			sum.Rejected = append(sum.Rejected, problem{path, readingroom.ErrorMessage(err)})
+		if err := imp.importData(ctx, run, path, data, err, &sum); err != nil {
+			return sum, fmt.Errorf("import %s: %w", path, err)
 		}
 		if imp.progress != nil {
 			imp.progress(i+1, len(files), path)
@@ -156,57 +147,46 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 // importFS imports every file in fsys (the built-in library).
 func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) {
 	var sum summary
+	run := imp.db.NewImport()
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		data, err := fs.ReadFile(fsys, path)
-		if err != nil {
-			return err
-		}
-		sum.Files++
-		return imp.importData(ctx, path, data, &sum)
+		return imp.importData(ctx, run, path, data, err, &sum)
 	})
 	return sum, err
 }
 
-// importData parses one file and saves its articles.
-func (imp *importer) importData(ctx context.Context, path string, data []byte, sum *summary) error {
-	arts, warnings, err := dump.Parse(path, data)
+// importData parses one file (or records readErr, why it could not be
+// read) and saves its articles in run, adding to sum what it did. The
+// error is for failures of the database, which end the import.
+func (imp *importer) importData(ctx context.Context, run *store.ImportRun, path string, data []byte, readErr error, sum *summary) error {
+	var (
+		arts     []readingroom.Article
+		warnings []string
+		err      = readErr
+	)
+	if err == nil {
+		arts, warnings, err = dump.Parse(path, data)
+	}
+	rep, err := run.SaveFile(ctx, path, arts, warnings, err)
+	sum.ImportSummary = run.Summary()
 	if err != nil {
 		return err
 	}
-	for _, w := range warnings {
+	if rep.Err != nil {
+		sum.Rejected = append(sum.Rejected, problem{path, readingroom.ErrorMessage(rep.Err)})
+	}
+	for _, w := range rep.Warnings {
 		sum.Warnings = append(sum.Warnings, problem{path, w})
 	}
-	for i := range arts {
-		a := &arts[i]
-		key, fp := a.Key(), a.Fingerprint()
-		if saved, ok := imp.seen[key]; ok {
-			// The first copy in a run wins, so importing the same files
-			// again gives the same articles.
-			sum.Duplicates++
-			if saved != fp {
-				sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("another copy of %q with different text was skipped; the first copy was kept", a.Title)})
-			}
-			continue
-		}
-		outcome, _, err := imp.db.SaveArticleIn(ctx, a, path, imp.run)
-		if err != nil {
-			if readingroom.ErrorCode(err) == readingroom.EINTERNAL {
-				return err
-			}
-			sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("article %q: %s", a.Title, readingroom.ErrorMessage(err))})
-			continue
-		}
-		imp.seen[key] = fp
-		switch outcome {
-		case store.Created:
-			sum.New++
-		case store.Updated:
-			sum.Updated++
-		case store.Unchanged:
-			sum.Unchanged++
+	for _, a := range rep.Articles {
+		switch {
+		case a.Err != nil:
+			sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("article %q: %s", a.Title, readingroom.ErrorMessage(a.Err))})
+		case a.Outcome == store.OtherVersion:
+			sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("another copy of %q with different text was skipped; the first copy was kept", a.Title)})
 		}
 	}
 	return nil

@@ -1,0 +1,332 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/readingroom/readingroom"
+)
+
+// ImportRun saves the articles of one import (the files of one command,
+// or of one upload) and remembers what it saved, so that:
+//
+//   - an article met twice in the import is saved once: the first copy
+//     wins, and later ones come back as Duplicate or OtherVersion;
+//   - two different articles that share a title and a date (two letters
+//     pages of one issue) are both saved;
+//   - an article whose title is another article's of the same import is
+//     never taken for that article under a corrected title.
+//
+// An ImportRun is used by one goroutine at a time.
+type ImportRun struct {
+	db *DB
+	// keys are the keys of every article in the import (Expect).
+	keys map[string]bool
+	// claimed are the stored articles this import has saved.
+	claimed map[int64]bool
+	summary ImportSummary
+}
+
+// ImportSummary counts what an import did.
+type ImportSummary struct {
+	Files, RejectedFiles                int // files read, and files of those that were refused
+	New, Updated, Unchanged, Duplicates int // articles
+	ArticlesRejected                    int // articles the store refused (no title, ...)
+}
+
+// FileReport is what became of one file of an import.
+type FileReport struct {
+	Name string
+	// Err says why the file was not imported (an *readingroom.Error whose
+	// message is for the reader); nil when it was read.
+	Err error
+	// Warnings are the parser's notes on parts of the file it skipped.
+	Warnings []string
+	Articles []SavedArticle
+}
+
+// SavedArticle is what became of one article of a file.
+type SavedArticle struct {
+	Title   string
+	Slug    string // empty when Err is set
+	Outcome Outcome
+	// Err is set when the store refused the article (EINVALID).
+	Err error
+}
+
+// NewImport starts an import.
+func (db *DB) NewImport() *ImportRun {
+	return &ImportRun{db: db, keys: map[string]bool{}, claimed: map[int64]bool{}}
+}
+
+// Expect tells the run about an article it will save, before any is
+// saved, so that no stored article whose title is in the import is taken
+// for another article of the import retitled.
+func (r *ImportRun) Expect(a *readingroom.Article) {
+	r.keys[a.Key()] = true
+}
+
+// Summary returns the counts so far.
+func (r *ImportRun) Summary() ImportSummary { return r.summary }
+
+// SaveFile saves the articles parsed from one file, or records the file
+// as rejected when parseErr is set. It returns what became of each
+// article; the error is for failures of the database itself, which
+// should stop the import.
+func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroom.Article, warnings []string, parseErr error) (FileReport, error) {
+	rep := FileReport{Name: name, Err: parseErr, Warnings: warnings}
+	r.summary.Files++
+	if parseErr != nil {
+		r.summary.RejectedFiles++
+		return rep, nil
+	}
+	for i := range arts {
+		a := &arts[i]
+		out, slug, err := r.Save(ctx, a, name)
+		if readingroom.ErrorCode(err) == readingroom.EINTERNAL {
+			return rep, err
+		}
+		if err != nil {
+			r.summary.ArticlesRejected++
+		}
+		rep.Articles = append(rep.Articles, SavedArticle{Title: a.Title, Slug: slug, Outcome: out, Err: err})
+	}
+	return rep, nil
+}
+
+// Save stores one article of the import; see SaveArticle. It returns
+// Duplicate or OtherVersion, writing nothing, for an article this import
+// has already saved.
+func (r *ImportRun) Save(ctx context.Context, a *readingroom.Article, source string) (Outcome, string, error) {
+	if err := validateArticle(a); err != nil {
+		return 0, "", fmt.Errorf("store: save article: %w", err)
+	}
+	tx, err := r.db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
+	}
+	defer tx.Rollback()
+
+	now := r.db.now().UTC().Format(time.RFC3339)
+	var (
+		out  Outcome
+		ids  []string
+		fp   = a.Fingerprint()
+		slug string
+	)
+	id, stored, err := r.identify(ctx, tx, a)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		out = Created
+		id, slug, ids, err = insertArticle(ctx, tx, a, source, now)
+	case err != nil:
+		// reported below
+	case r.claimed[id]:
+		out, slug = OtherVersion, stored.slug
+		if stored.fingerprint == fp {
+			out = Duplicate
+		}
+		r.count(out)
+		return out, slug, nil
+	case stored.fingerprint == fp:
+		out, slug = Unchanged, stored.slug
+		ids, err = storedIDs(ctx, tx, id, len(a.Blocks))
+	default:
+		out, slug = Updated, stored.slug
+		ids, err = updateArticle(ctx, tx, id, a, source, now)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
+	}
+	r.claimed[id] = true
+	r.count(out)
+	// Only now that the ids are stored does the caller's article get them.
+	a.Slug = slug
+	for i := range a.Blocks {
+		a.Blocks[i].ID = ids[i]
+	}
+	return out, slug, nil
+}
+
+func (r *ImportRun) count(o Outcome) {
+	switch o {
+	case Created:
+		r.summary.New++
+	case Updated:
+		r.summary.Updated++
+	case Unchanged:
+		r.summary.Unchanged++
+	case Duplicate, OtherVersion:
+		r.summary.Duplicates++
+	}
+}
+
+// storedArticle is what saving needs to know of the stored article an
+// incoming one is.
+type storedArticle struct {
+	slug        string
+	fingerprint string
+}
+
+// articleCandidate is a stored article that may be the incoming one.
+type articleCandidate struct {
+	id int64
+	storedArticle
+	published time.Time
+	key       string
+}
+
+// identify finds the stored article that a is (readingroom.Match): one
+// with its title, or, failing that, one whose title was corrected.
+// sql.ErrNoRows when a is new.
+func (r *ImportRun) identify(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (int64, storedArticle, error) {
+	cands, err := candidatesByKey(ctx, tx, a.Key())
+	if err != nil {
+		return 0, storedArticle{}, err
+	}
+	if i, err := r.match(ctx, tx, a, cands); err != nil || i >= 0 {
+		if err != nil {
+			return 0, storedArticle{}, err
+		}
+		return cands[i].id, cands[i].storedArticle, nil
+	}
+	// A new title may be an edited one: the same article, found by its
+	// paragraphs.
+	return r.identifyRetitled(ctx, tx, a)
+}
+
+// match loads what readingroom.Match needs of cands and asks it.
+func (r *ImportRun) match(ctx context.Context, tx *sql.Tx, a *readingroom.Article, cands []articleCandidate) (int, error) {
+	if len(cands) == 0 {
+		return -1, nil
+	}
+	stored := make([]readingroom.Stored, len(cands))
+	compatible := 0
+	for i, c := range cands {
+		stored[i] = readingroom.Stored{Published: c.published, Fingerprint: c.fingerprint, Claimed: r.claimed[c.id]}
+		if readingroom.CompatibleDates(a.Published, c.published) {
+			compatible++
+		}
+	}
+	// The common case, one stored article of that date not yet claimed,
+	// is decided without reading any text; otherwise texts decide.
+	if compatible > 1 || compatible == 1 && !onlySameDateUnclaimed(a, stored) {
+		for i, c := range cands {
+			if !readingroom.CompatibleDates(a.Published, c.published) || stored[i].Fingerprint == a.Fingerprint() {
+				continue
+			}
+			blocks, err := loadBlocks(ctx, tx, c.id)
+			if err != nil {
+				return -1, err
+			}
+			stored[i].Blocks = blocks
+		}
+	}
+	return readingroom.Match(a, stored), nil
+}
+
+// onlySameDateUnclaimed reports whether the one stored article with a
+// compatible date has a's date and is not claimed: Match takes it whatever
+// the texts say.
+func onlySameDateUnclaimed(a *readingroom.Article, stored []readingroom.Stored) bool {
+	for _, s := range stored {
+		if readingroom.CompatibleDates(a.Published, s.Published) {
+			return !a.Published.IsZero() && a.Published.Equal(s.Published) && !s.Claimed
+		}
+	}
+	return false
+}
+
+func candidatesByKey(ctx context.Context, tx *sql.Tx, key string) ([]articleCandidate, error) {
+	return scanRows(ctx, tx, scanArticleCandidate, `
+		SELECT id, slug, fingerprint, published, key FROM articles WHERE key = ? ORDER BY id`, key)
+}
+
+func scanArticleCandidate(rows *sql.Rows) (articleCandidate, error) {
+	var (
+		c         articleCandidate
+		published sql.NullString
+	)
+	if err := rows.Scan(&c.id, &c.slug, &c.fingerprint, &published, &c.key); err != nil {
+		return c, err
+	}
+	var err error
+	c.published, err = parseDate(published)
+	return c, err
+}
+
+// Thresholds for finding an article whose title was edited.
+const (
+	retitleMinWords      = 8  // paragraphs shorter than this are too common to look up
+	retitleMaxParagraphs = 64 // paragraphs looked up
+	retitleMinShared     = 3  // unchanged paragraphs a articleCandidate needs
+	retitleCandidates    = 8  // candidates whose texts are compared
+)
+
+// identifyRetitled finds the stored article that a is under an edited
+// title: one that shares at least retitleMinShared unchanged paragraphs
+// with a, whose date is compatible and whose text readingroom.SameText
+// takes for a's. Articles whose title is in the import, or which the
+// import has saved, are passed over. sql.ErrNoRows when there is none.
+func (r *ImportRun) identifyRetitled(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (int64, storedArticle, error) {
+	var pids []any
+	seen := map[string]bool{}
+	for _, b := range a.Blocks {
+		if b.Kind != readingroom.KindParagraph || len(strings.Fields(b.Text)) < retitleMinWords {
+			continue
+		}
+		if pid := readingroom.ParagraphID(b.Text, 0); !seen[pid] {
+			seen[pid] = true
+			pids = append(pids, pid)
+		}
+		if len(pids) == retitleMaxParagraphs {
+			break
+		}
+	}
+	if len(pids) < retitleMinShared {
+		return 0, storedArticle{}, sql.ErrNoRows
+	}
+	args := append(pids, retitleMinShared, retitleCandidates)
+	cands, err := scanRows(ctx, tx, scanArticleCandidate, `
+		SELECT a.id, a.slug, a.fingerprint, a.published, a.key
+		FROM paragraphs p JOIN articles a ON a.id = p.article_id
+		WHERE p.pid IN (?`+strings.Repeat(", ?", len(pids)-1)+`)
+		GROUP BY a.id HAVING count(*) >= ?
+		ORDER BY count(*) DESC, a.id LIMIT ?`, args...)
+	if err != nil {
+		return 0, storedArticle{}, err
+	}
+	for _, c := range cands {
+		if r.keys[c.key] || r.claimed[c.id] || !readingroom.CompatibleDates(a.Published, c.published) {
+			continue
+		}
+		blocks, err := loadBlocks(ctx, tx, c.id)
+		if err != nil {
+			return 0, storedArticle{}, err
+		}
+		if readingroom.SameText(a.Blocks, blocks) {
+			return c.id, c.storedArticle, nil
+		}
+	}
+	return 0, storedArticle{}, sql.ErrNoRows
+}
+
+// loadBlocks reads an article's stored blocks as domain blocks.
+func loadBlocks(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.Block, error) {
+	stored, err := loadStoredBlocks(ctx, tx, articleID)
+	if err != nil {
+		return nil, err
+	}
+	blocks := make([]readingroom.Block, len(stored))
+	for i, s := range stored {
+		blocks[i] = s.block()
+	}
+	return blocks, nil
+}
