@@ -577,7 +577,7 @@ func TestParseNormalFormsAgree(t *testing.T) {
 // heading is a heading, code keeps its lines and loses its fences, raw
 // HTML never comes through, and front-matter lists are read.
 func TestParseMarkdownFeatures(t *testing.T) {
-	arts := mustParse(t, "features.md", string(readFile(t, "testdata/markdown/features.md")))
+	arts := mustParse(t, "features.md", string(readFile(t, "testdata/dumps/features.md")))
 	if len(arts) != 1 {
 		t.Fatalf("got %d articles, want 1", len(arts))
 	}
@@ -606,7 +606,7 @@ func TestParseMarkdownFeatures(t *testing.T) {
 		{Kind: readingroom.KindListItem, Text: "Sit down.", Number: "3"},
 		{Kind: readingroom.KindListItem, Text: "Open the book.", Number: "4"},
 		{Kind: readingroom.KindListItem, Text: "Read the first line twice.", Number: "5"},
-		{Kind: readingroom.KindCode, Text: "func main() {\n\tfmt.Println(\"hello\")\n}"},
+		{Kind: readingroom.KindCode, Text: "func main() {\n\tfmt.Println(\"hello\")\n\tfmt.Println(\"a line of code longer than any phone is wide, which scrolls inside its own box\")\n}"},
 		{Kind: readingroom.KindCode, Text: "indented code\n  keeps its indentation"},
 		{Kind: readingroom.KindParagraph, Text: "Text inside HTML stays as text."},
 		{Kind: readingroom.KindParagraph, Text: "A quoted passage becomes a paragraph."},

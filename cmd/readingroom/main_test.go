@@ -151,7 +151,7 @@ func TestImportReportsRejectedFiles(t *testing.T) {
 		t.Errorf("exit %d, want 1", code)
 	}
 	for _, want := range []string{
-		"Read 16 files: 5 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
+		"Read 17 files: 6 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
 		"rejected ../../dump/testdata/rejected/image.png: the file is a PNG image, not a text dump",
 		"rejected ../../dump/testdata/rejected/empty.txt: the file is empty",
 		"missing.txt: no such file or folder",
@@ -161,8 +161,8 @@ func TestImportReportsRejectedFiles(t *testing.T) {
 		}
 	}
 	// Everything readable was imported all the same.
-	if got := len(titles(t, openDB(t, dbPath))); got != 5 {
-		t.Errorf("%d articles, want 5", got)
+	if got := len(titles(t, openDB(t, dbPath))); got != 6 {
+		t.Errorf("%d articles, want 6", got)
 	}
 }
 
