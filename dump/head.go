@@ -179,10 +179,14 @@ func splitTitle(b rawBlock, markdown bool) (string, []rawBlock) {
 		return b.joined(), nil
 	}
 	title := readingroom.CleanSpace(b.lines[0].text)
-	if len(b.lines) > 1 {
-		rest := b
-		rest.lines = b.lines[1:]
-		return title, []rawBlock{rest}
+	rest := b.lines[1:]
+	// Code may have blank lines; the rest must not start with one.
+	for len(rest) > 0 && readingroom.CleanSpace(rest[0].text) == "" {
+		rest = rest[1:]
 	}
-	return title, nil
+	if len(rest) == 0 {
+		return title, nil
+	}
+	b.lines = rest
+	return title, []rawBlock{b}
 }

@@ -707,6 +707,12 @@ func TestParseMarkdownRules(t *testing.T) {
 				t.Errorf("%s", dumpBlocks(a.Blocks))
 			}
 		}},
+		{"a file that opens with code takes its first line for the title", "```\nfirst\n\n  second\n```\n", func(t *testing.T, a readingroom.Article) {
+			want := []readingroom.Block{{Kind: readingroom.KindCode, Text: "  second"}}
+			if a.Title != "first" || !reflect.DeepEqual(a.Blocks, want) {
+				t.Errorf("title %q blocks %s", a.Title, dumpBlocks(a.Blocks))
+			}
+		}},
 		{"thematic breaks go", "# T\n\nStand.\n\nOne.\n\n* * *\n\nTwo.\n", func(t *testing.T, a readingroom.Article) {
 			if got := strings.Join(blockTexts(a, readingroom.KindParagraph), "|"); got != "One.|Two." || len(a.Blocks) != 2 {
 				t.Errorf("%s", dumpBlocks(a.Blocks))
