@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/templates/htmltest"
 )
 
 func render(t *testing.T, c templ.Component) (string, *html.Node) {
@@ -19,79 +20,20 @@ func render(t *testing.T, c templ.Component) (string, *html.Node) {
 	if err := c.Render(context.Background(), &buf); err != nil {
 		t.Fatalf("render: %v", err)
 	}
-	doc, err := html.Parse(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	return buf.String(), doc
+	return buf.String(), htmltest.Parse(t, buf.String())
 }
 
-// find returns every element below n for which match is true.
-func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	for d := range n.Descendants() {
-		if d.Type == html.ElementNode && match(d) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-func text(n *html.Node) string {
-	var sb strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			sb.WriteString(d.Data)
-		}
-	}
-	return sb.String()
-}
-
-func byTag(tag string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return n.Data == tag }
-}
-
-func byID(id string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return attr(n, "id") == id }
-}
-
-func byClass(class string) func(*html.Node) bool {
-	return func(n *html.Node) bool {
-		for _, c := range strings.Fields(attr(n, "class")) {
-			if c == class {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-func one(t *testing.T, n *html.Node, what string, match func(*html.Node) bool) *html.Node {
-	t.Helper()
-	got := find(n, match)
-	if len(got) != 1 {
-		t.Fatalf("%s: found %d elements, want 1", what, len(got))
-	}
-	return got[0]
-}
+// The HTML helpers these tests share with the web package's.
+var (
+	find    = htmltest.Find
+	one     = htmltest.One
+	attr    = htmltest.Attr
+	hasAttr = htmltest.HasAttr
+	text    = htmltest.Text
+	byTag   = htmltest.ByTag
+	byID    = htmltest.ByID
+	byClass = htmltest.ByClass
+)
 
 var page = Page{
 	Title:       "A title",

@@ -20,6 +20,7 @@ import (
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/templates/htmltest"
 )
 
 // syncBuffer is a log sink safe to read while the server writes to it.
@@ -165,57 +166,16 @@ func (f *fixture) get(path string) (*http.Response, string) {
 	return do(f.t, http.MethodGet, f.srv.URL+path, nil)
 }
 
-func parse(t *testing.T, body string) *html.Node {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
-func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	for d := range n.Descendants() {
-		if d.Type == html.ElementNode && match(d) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func text(n *html.Node) string {
-	var sb strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			sb.WriteString(d.Data)
-		}
-	}
-	return sb.String()
-}
-
-func hasClass(class string) func(*html.Node) bool {
-	return func(n *html.Node) bool {
-		return strings.Contains(" "+attr(n, "class")+" ", " "+class+" ")
-	}
-}
-
-func byID(id string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return attr(n, "id") == id }
-}
-
-func byTag(tag string) func(*html.Node) bool {
-	return func(n *html.Node) bool { return n.Data == tag }
-}
+// The HTML helpers these tests share with the templates package's.
+var (
+	parse    = htmltest.Parse
+	find     = htmltest.Find
+	attr     = htmltest.Attr
+	text     = htmltest.Text
+	hasClass = htmltest.ByClass
+	byID     = htmltest.ByID
+	byTag    = htmltest.ByTag
+)
 
 func wantStatus(t *testing.T, res *http.Response, want int) {
 	t.Helper()
