@@ -408,8 +408,7 @@ func htmlParagraphs(src string) []string {
 			}
 		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
 			name, _ := z.TagName()
-			tag := string(name)
-			if hiddenElements[tag] {
+			if hiddenElements[string(name)] {
 				switch {
 				case tt == xhtml.StartTagToken:
 					hidden++
@@ -417,7 +416,7 @@ func htmlParagraphs(src string) []string {
 					hidden--
 				}
 			}
-			if blockElements[tag] {
+			if blockElements[string(name)] {
 				flush()
 			}
 		}
