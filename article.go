@@ -1,7 +1,9 @@
-// Package readingroom holds the reading room's domain: the article model, the
-// text-dump parser that turns scraped magazine pages into articles, paragraph
-// identity and the rules for slugs and reading time. It imports only the
-// standard library so that everything here is a pure, easily tested function.
+// Package readingroom holds the reading room's domain: the article model,
+// paragraph identity and its alignment across re-imports, the search query
+// language, errors, and the rules for slugs and reading time. Readers of
+// outside formats (text dumps, Markdown) are in package dump. It imports
+// only the standard library and golang.org/x/text, so that everything here
+// is a pure, easily tested function.
 package readingroom
 
 import (
@@ -20,8 +22,12 @@ const (
 	KindCaption    BlockKind = "caption"
 	KindAuthorNote BlockKind = "author_note"
 	KindCorrection BlockKind = "correction"
-	KindListItem   BlockKind = "list_item" // one item of a list; Number holds an ordered item's number
-	KindCode       BlockKind = "code"      // preformatted code, line breaks kept
+	// KindListItem is one item of a list; consecutive items make one list.
+	// An ordered item's number as printed is in Block.Number.
+	KindListItem BlockKind = "list_item"
+	// KindCode is a block of code or other preformatted text. Its Text keeps
+	// its line breaks and indentation.
+	KindCode BlockKind = "code"
 )
 
 // Valid reports whether k is one of the known kinds.
@@ -34,14 +40,16 @@ func (k BlockKind) Valid() bool {
 }
 
 // Block is one addressable piece of an article body: a paragraph, a section
-// heading, an image caption, the author note or a correction.
+// heading, an image caption, a list item, code, the author note or a
+// correction.
 type Block struct {
 	// ID is the paragraph's permanent public id (see ParagraphID). The parser
 	// leaves it empty; the store assigns it when the block is first saved.
 	ID   string
 	Kind BlockKind
 	Text string
-	// Number is a section heading's number as printed ("1", "IV"), if any.
+	// Number is a section heading's or an ordered list item's number as
+	// printed ("1", "IV"), if any.
 	Number string
 	// Credit is a caption's photo credit, if any.
 	Credit string

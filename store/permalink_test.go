@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/dump/dumptest"
 )
 
@@ -263,7 +264,7 @@ func TestPermalinksSurviveEditsSeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		arts, _, err := readingroom.ParseDump(f, data)
+		arts, _, err := dump.Parse(f, data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/dump/dumptest"
 )
 
@@ -21,13 +22,13 @@ func searchDB(t testing.TB) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	files, _ := filepath.Glob("../testdata/dumps/*")
+	files, _ := filepath.Glob("../dump/testdata/dumps/*")
 	for _, f := range append(files, dumptest.Seeds(t)...) {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		arts, _, err := readingroom.ParseDump(f, data)
+		arts, _, err := dump.Parse(f, data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -186,6 +186,10 @@ func kindNoun(k readingroom.BlockKind) string {
 		return "note"
 	case readingroom.KindCorrection:
 		return "correction"
+	case readingroom.KindListItem:
+		return "list item"
+	case readingroom.KindCode:
+		return "block of code"
 	}
 	return "paragraph"
 }
@@ -195,13 +199,40 @@ type Block struct {
 	ID        string
 	Kind      readingroom.BlockKind
 	Text      string
-	Number    string // a heading's printed number
+	Number    string // a heading's or an ordered list item's printed number
 	Credit    string // a caption's photo credit
 	Permalink string // the block's own URL, ending in its fragment
 	Marked    bool   // the block the page's URL points at
 	// Aliases are retired ids that now live on in this block (paragraphs
 	// merged into it); each is an in-page anchor too.
 	Aliases []string
+}
+
+// BlockGroup is a block as the body shows it: one block on its own, or a
+// run of list items shown as one list.
+type BlockGroup struct {
+	Blocks  []Block
+	List    bool
+	Ordered bool // the items are numbered
+}
+
+// groupBlocks gathers consecutive list items into lists. A numbered item
+// after unnumbered ones, or the other way round, starts a new list.
+func groupBlocks(bs []Block) []BlockGroup {
+	var gs []BlockGroup
+	for _, b := range bs {
+		if b.Kind != readingroom.KindListItem {
+			gs = append(gs, BlockGroup{Blocks: []Block{b}})
+			continue
+		}
+		ordered := b.Number != ""
+		if n := len(gs); n > 0 && gs[n-1].List && gs[n-1].Ordered == ordered {
+			gs[n-1].Blocks = append(gs[n-1].Blocks, b)
+			continue
+		}
+		gs = append(gs, BlockGroup{Blocks: []Block{b}, List: true, Ordered: ordered})
+	}
+	return gs
 }
 
 // Anchor is the value of the block's id attribute, the target of its
@@ -229,6 +260,10 @@ func (b Block) LinkLabel() string {
 		return "Link to this note"
 	case readingroom.KindCorrection:
 		return "Link to this correction"
+	case readingroom.KindListItem:
+		return "Link to this item"
+	case readingroom.KindCode:
+		return "Link to this code"
 	}
 	return "Link to this paragraph"
 }

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/templates"
 )
@@ -131,7 +132,7 @@ func (s *server) importFiles(r *http.Request, files []upload) (store.ImportSumma
 	all := make([]parsed, len(files))
 	for i, f := range files {
 		p := &all[i]
-		p.arts, p.warnings, p.err = parseUpload(f)
+		p.arts, p.warnings, p.err = dump.Parse(f.name, f.data)
 		for j := range p.arts {
 			run.Expect(&p.arts[j])
 		}
@@ -145,11 +146,6 @@ func (s *server) importFiles(r *http.Request, files []upload) (store.ImportSumma
 		reports = append(reports, rep)
 	}
 	return run.Summary(), reports, nil
-}
-
-// parseUpload reads one uploaded file as the command line does.
-func parseUpload(f upload) ([]readingroom.Article, []string, error) {
-	return readingroom.ParseDump(f.name, f.data)
 }
 
 // extendDeadlines gives an upload longer than the server's usual request

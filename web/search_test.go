@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/dump/dumptest"
 	"github.com/readingroom/readingroom/store"
 )
@@ -28,17 +29,17 @@ type searchFixture struct {
 func newSearchFixture(t *testing.T) *searchFixture {
 	t.Helper()
 	db := openStore(t)
-	files, _ := filepath.Glob("../testdata/dumps/*")
+	files, _ := filepath.Glob("../dump/testdata/dumps/*")
 	seeds := dumptest.Seeds(t)
 	if len(files) == 0 {
-		t.Fatal("no test dumps in ../testdata/dumps")
+		t.Fatal("no test dumps in ../dump/testdata/dumps")
 	}
 	for _, name := range append(files, seeds...) {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		arts, _, err := readingroom.ParseDump(name, data)
+		arts, _, err := dump.Parse(name, data)
 		if err != nil {
 			t.Fatalf("parse %s: %v", name, err)
 		}

@@ -28,7 +28,7 @@ func room(t *testing.T) *httptest.Server {
 	t.Helper()
 	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
 	imp := newImporter(db)
-	paths := []string{"../../testdata/dumps"}
+	paths := []string{"../../dump/testdata/dumps"}
 	if len(dumptest.Seeds(t)) > 0 {
 		paths = append(paths, dumptest.SeedsDir())
 	}
@@ -100,6 +100,40 @@ func TestBrowserLibraryToParagraph(t *testing.T) {
 	}
 }
 
+// markdownArticle is the test dump features.md: lists, code, a heading.
+const markdownArticle = "/a/reading-lists-what-a-markdown-file-can-hold"
+
+// TestBrowserMarkdownLists follows the link of a list item: the page opens
+// with that item marked, in its list.
+func TestBrowserMarkdownLists(t *testing.T) {
+	ctx := browser(t)
+	srv := room(t)
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+markdownArticle),
+		chromedp.WaitVisible(chromedp.CSS(`ol.list`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	shape := eval[string](ctx, t, `[...document.querySelectorAll('.article-body > ul, .article-body > ol')].map(l => l.tagName + ':' + l.querySelectorAll('li[id]').length).join(' ')`)
+	if shape != "UL:5 OL:3" {
+		t.Errorf("lists %q, want %q", shape, "UL:5 OL:3")
+	}
+	href := eval[string](ctx, t, `[...document.querySelectorAll('ol.list li')].find(li => li.textContent.includes('Open the book')).querySelector('a.pilcrow').getAttribute('href')`)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+href),
+		chromedp.WaitVisible(chromedp.CSS(`li[aria-current="true"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	marked := eval[string](ctx, t, `document.querySelector('[aria-current="true"]').textContent`)
+	value := eval[string](ctx, t, `document.querySelector('[aria-current="true"]').getAttribute('value')`)
+	if !strings.Contains(marked, "Open the book.") || value != "4" {
+		t.Errorf("marked item %q value %q, want the fourth, 'Open the book.'", marked, value)
+	}
+}
+
 func eval[T any](ctx context.Context, t *testing.T, script string) T {
 	t.Helper()
 	return browsertest.Eval[T](ctx, t, script)
@@ -129,6 +163,7 @@ func TestBrowserScreenshots(t *testing.T) {
 		{"library", "/"},
 		{"article", "/a/the-quiet-room-why-libraries-still-matter"},
 		{"search", "/search?q=reading+room"},
+		{"article-markdown", markdownArticle},
 	}
 	if len(dumptest.Seeds(t)) > 0 {
 		pages = append(pages, struct{ name, path string }{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
@@ -159,6 +194,9 @@ func TestBrowserScreenshots(t *testing.T) {
 				}
 				if eval[bool](ctx, t, `document.documentElement.scrollWidth > innerWidth`) {
 					t.Errorf("%s at %s width scrolls sideways", page.name, size.name)
+				}
+				if page.path == markdownArticle && size.mobile && !eval[bool](ctx, t, `(() => { const c = document.querySelector('pre.code'); return c.scrollWidth > c.clientWidth && getComputedStyle(c).overflowX === 'auto'; })()`) {
+					t.Errorf("the long line of code does not scroll inside its box at %s width", size.name)
 				}
 				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 				if err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/store"
 )
 
@@ -122,7 +123,7 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 	// is never mistaken for another one of the same import retitled.
 	for _, path := range files {
 		if data, err := readDump(path); err == nil {
-			arts, _, _ := readingroom.ParseDump(path, data)
+			arts, _, _ := dump.Parse(path, data)
 			for i := range arts {
 				run.Expect(&arts[i])
 			}
@@ -167,7 +168,7 @@ func (imp *importer) importData(ctx context.Context, run *store.ImportRun, path 
 		err      = readErr
 	)
 	if err == nil {
-		arts, warnings, err = readingroom.ParseDump(path, data)
+		arts, warnings, err = dump.Parse(path, data)
 	}
 	rep, err := run.SaveFile(ctx, path, arts, warnings, err)
 	sum.ImportSummary = run.Summary()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/dump/dumptest"
 	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/web"
@@ -143,14 +144,14 @@ func snapshot(t *testing.T, db *store.DB) string {
 func TestImportReportsRejectedFiles(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "room.db")
-	out, code := runCmd(t, "import", "--db", dbPath, "../../testdata/dumps", "../../testdata/rejected", filepath.Join(dir, "missing.txt"))
+	out, code := runCmd(t, "import", "--db", dbPath, "../../dump/testdata/dumps", "../../dump/testdata/rejected", filepath.Join(dir, "missing.txt"))
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
 	for _, want := range []string{
-		"Read 16 files: 5 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
-		"rejected ../../testdata/rejected/image.png: the file is a PNG image, not a text dump",
-		"rejected ../../testdata/rejected/empty.txt: the file is empty",
+		"Read 17 files: 6 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
+		"rejected ../../dump/testdata/rejected/image.png: the file is a PNG image, not a text dump",
+		"rejected ../../dump/testdata/rejected/empty.txt: the file is empty",
 		"missing.txt: no such file or folder",
 	} {
 		if !strings.Contains(out, want) {
@@ -158,8 +159,8 @@ func TestImportReportsRejectedFiles(t *testing.T) {
 		}
 	}
 	// Everything readable was imported all the same.
-	if got := len(titles(t, openDB(t, dbPath))); got != 5 {
-		t.Errorf("%d articles, want 5", got)
+	if got := len(titles(t, openDB(t, dbPath))); got != 6 {
+		t.Errorf("%d articles, want 6", got)
 	}
 }
 
@@ -225,7 +226,7 @@ func TestDefaultLibrary(t *testing.T) {
 	// Each built-in file is one clean article.
 	for _, e := range entries {
 		data, _ := library.ReadFile("library/" + e.Name())
-		arts, warnings, err := readingroom.ParseDump(e.Name(), data)
+		arts, warnings, err := dump.Parse(e.Name(), data)
 		if err != nil || len(warnings) > 0 || len(arts) != 1 {
 			t.Errorf("%s: %d articles, %v, %v", e.Name(), len(arts), warnings, err)
 		}

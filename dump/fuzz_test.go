@@ -1,4 +1,4 @@
-package readingroom
+package dump
 
 import (
 	"os"
@@ -6,13 +6,18 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/readingroom/readingroom"
 )
 
 // FuzzParseDump feeds arbitrary bytes to the parser. Whatever comes in, it
-// must not panic; it either refuses the file with an EINVALID *Error or
-// returns clean articles, the same ones every time.
+// must not panic; it either refuses the file with an EINVALID
+// *readingroom.Error or returns clean articles in NFC, the same ones every
+// time.
 func FuzzParseDump(f *testing.F) {
-	for _, pattern := range []string{"testdata/dumps/*", "testdata/rejected/*", "../shared/seeds/*"} {
+	for _, pattern := range []string{"testdata/dumps/*", "testdata/rejected/*", "../../shared/seeds/*"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			if data, err := os.ReadFile(file); err == nil {
@@ -21,11 +26,12 @@ func FuzzParseDump(f *testing.F) {
 		}
 	}
 	f.Add("x.md", []byte("---\ntitle: T\n---\n# H\n\n![a](b)\n\n## S\n\ntext *em* [l](u)\n"))
+	f.Add("y.md", []byte("---\nauthors: [A, B]\n---\nT\n===\n\n- a\n  1. b\n\n```\nc\n```\n\n<script>x</script>\n\n<b>d</b> &amp; e\\*\n"))
 	f.Add("x.txt", []byte("A\n\nB\n\nThis article first appeared in the 1 May 2020 issue of X, Y\n\nC\n\nD\n"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
-		arts, warnings, err := ParseDump(name, data)
+		arts, warnings, err := Parse(name, data)
 		if err != nil {
-			if ErrorCode(err) != EINVALID || ErrorMessage(err) == "" {
+			if readingroom.ErrorCode(err) != readingroom.EINVALID || readingroom.ErrorMessage(err) == "" {
 				t.Fatalf("error %v is not a clear EINVALID", err)
 			}
 			if len(arts) != 0 {
@@ -37,25 +43,25 @@ func FuzzParseDump(f *testing.F) {
 			t.Fatal("no error and no articles")
 		}
 		for _, a := range arts {
-			if a.Title == "" || a.Title != CleanSpace(a.Title) || !utf8.ValidString(a.Title) {
+			if a.Title == "" || a.Title != readingroom.CleanSpace(a.Title) || !utf8.ValidString(a.Title) || !norm.NFC.IsNormalString(a.Title) {
 				t.Fatalf("bad title %q", a.Title)
 			}
-			if !a.hasParagraph() {
-				t.Fatalf("article %q without a paragraph", a.Title)
+			if !hasText(&a) {
+				t.Fatalf("article %q without text", a.Title)
 			}
 			for _, b := range a.Blocks {
-				if !b.Kind.Valid() || b.Text == "" || b.Text != CleanSpace(b.Text) || !utf8.ValidString(b.Text) {
+				if !b.Kind.Valid() || !cleanText(b) || !utf8.ValidString(b.Text) || !norm.NFC.IsNormalString(b.Text) {
 					t.Fatalf("bad block %+v", b)
 				}
 				if strings.Contains(strings.ToLower(b.Text), "show hide image") && reMarker.MatchString(b.Text) {
 					t.Fatalf("marker in block %q", b.Text)
 				}
 			}
-			if Slugify(a.Title) == "" {
+			if readingroom.Slugify(a.Title) == "" {
 				t.Fatalf("empty slug for %q", a.Title)
 			}
 		}
-		again, warnings2, _ := ParseDump(name, data)
+		again, warnings2, _ := Parse(name, data)
 		if len(again) != len(arts) || len(warnings2) != len(warnings) {
 			t.Fatal("parse is not deterministic")
 		}

@@ -1,19 +1,24 @@
-package readingroom
+package dump
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/readingroom/readingroom"
 )
 
 // windows1252 maps bytes 0x80-0x9F of Windows-1252 to Unicode; the other
 // bytes above 0x7F are the same as Latin-1 (U+0080-U+00FF). The five bytes
 // the code page leaves undefined map to the C1 controls, as the WHATWG
-// encoding standard does. The root package keeps to the standard library,
-// so this one table is written out here; a test checks it against
-// golang.org/x/text/encoding/charmap.
+// encoding standard does, where golang.org/x/text/encoding/charmap gives
+// U+FFFD and so loses them: kept, they let repairMojibake undo the round
+// trip. A test checks the table against charmap.
 var windows1252 = [32]rune{
 	'€', 0x81, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0x8D, 'Ž', 0x8F,
 	0x90, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0x9D, 'ž', 'Ÿ',
@@ -49,18 +54,20 @@ var binarySignatures = []struct {
 // without a byte-order mark, UTF-16 with a byte-order mark, and
 // Windows-1252 (bytes that are not valid UTF-8 are read as Windows-1252, so
 // a file that mixes the two still comes out right). Line endings become
-// "\n". Empty files, binary files and files that are not text are refused
-// with an *Error (EINVALID) whose message says why.
+// "\n", and the text comes out in Unicode normal form C, so a file saved
+// with composed letters ("é" as one code point) and one saved decomposed
+// ("e" and a combining accent) read as the same text. Empty files, binary files and files that are not text are refused
+// with a *readingroom.Error (EINVALID) whose message says why.
 func DecodeText(data []byte) (string, error) {
 	if len(data) == 0 {
-		return "", Errorf(EINVALID, "the file is empty")
+		return "", readingroom.Errorf(readingroom.EINVALID, "the file is empty")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return "", Errorf(EINVALID, "the file holds nothing but white space")
+		return "", readingroom.Errorf(readingroom.EINVALID, "the file holds nothing but white space")
 	}
 	for _, sig := range binarySignatures {
 		if bytes.HasPrefix(data, []byte(sig.magic)) {
-			return "", Errorf(EINVALID, "the file is %s, not a text dump", sig.what)
+			return "", readingroom.Errorf(readingroom.EINVALID, "the file is %s, not a text dump", sig.what)
 		}
 	}
 	var text string
@@ -77,11 +84,11 @@ func DecodeText(data []byte) (string, error) {
 				text = decodeUTF16(data, be)
 				break
 			}
-			return "", Errorf(EINVALID, "the file is binary (it contains NUL bytes), not a text dump")
+			return "", readingroom.Errorf(readingroom.EINVALID, "the file is binary (it contains NUL bytes), not a text dump")
 		}
 		text = decodeUTF8Or1252(data)
 	}
-	text = normalizeNewlines(text)
+	text = norm.NFC.String(normalizeNewlines(text))
 	if err := checkText(text); err != nil {
 		return "", err
 	}
@@ -167,10 +174,53 @@ func checkText(s string) error {
 		}
 	}
 	if controls > 0 && controls*100 > runes {
-		return Errorf(EINVALID, "the file is binary (%d control characters in %d), not a text dump", controls, runes)
+		return readingroom.Errorf(readingroom.EINVALID, "the file is binary (%d control characters in %d), not a text dump", controls, runes)
 	}
 	if letters == 0 {
-		return Errorf(EINVALID, "the file has no readable text")
+		return readingroom.Errorf(readingroom.EINVALID, "the file has no readable text")
 	}
 	return nil
+}
+
+// repairMojibake undoes the commonest encoding accident: UTF-8 text that
+// was read as Windows-1252 and saved again as UTF-8 ("cafÃ©", "itâ€™s").
+// It changes the text only when every character fits the round trip and
+// the result is valid UTF-8 with fewer such sequences.
+func repairMojibake(s string) string {
+	if !reMojibake.MatchString(s) {
+		return s
+	}
+	var b []byte
+	for _, r := range s {
+		c, ok := encode1252(r)
+		if !ok {
+			return s
+		}
+		b = append(b, c)
+	}
+	if !utf8.Valid(b) {
+		return s
+	}
+	fixed := string(b)
+	if len(reMojibake.FindAllStringIndex(fixed, -1)) >= len(reMojibake.FindAllStringIndex(s, -1)) {
+		return s
+	}
+	// The bytes undone may spell a decomposed letter.
+	return norm.NFC.String(fixed)
+}
+
+// reMojibake matches what UTF-8 punctuation and accents look like when
+// read as Windows-1252: "â€™", "â€œ", "Ã©", "Â£".
+var reMojibake = regexp.MustCompile(`â€[™œ\x{9d}˜“”¦¢¡]|Ã[\x{80}-\x{bf}©¨¼½¶¤§ª«®¯±²³´µ·¸¹º»¾¿ ¡¢£¥¦]|Â[£ ©®°±·«»]`)
+
+func encode1252(r rune) (byte, bool) {
+	if r < 0x80 || r >= 0xA0 && r <= 0xFF {
+		return byte(r), true
+	}
+	for i, c := range windows1252 {
+		if c == r {
+			return byte(0x80 + i), true
+		}
+	}
+	return 0, false
 }

@@ -1,4 +1,4 @@
-package readingroom
+package dump
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"unicode/utf16"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 )
 
 // The hand-written Windows-1252 table must agree with x/text's.
@@ -64,6 +65,8 @@ func TestDecodeText(t *testing.T) {
 		{"utf-16be with BOM", utf16Bytes(want, true, true)},
 		{"utf-16le without BOM", utf16Bytes(want, false, false)},
 		{"utf-16be without BOM", utf16Bytes(want, true, false)},
+		{"decomposed (NFD)", []byte(norm.NFD.String(want))},
+		{"decomposed utf-8 with stray windows-1252", []byte("Cafe\xcc\x81 \x93quoted\x94 costs \x805\r\nnext line\r\n")},
 	}
 	for _, tt := range tests {
 		got, err := DecodeText(tt.in)
