@@ -106,10 +106,14 @@ func apiDate(t time.Time) *string {
 
 // apiArticles lists the library, newest first.
 func (s *server) apiArticles(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	page, ok := pageNumber(q.Get("page"), 1)
 	if !ok {
-		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1"))
+		s.fail(w, r, errBadPage)
 		return
 	}
 	perPage, ok := pageNumber(q.Get("per_page"), apiPerPage)

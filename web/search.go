@@ -57,7 +57,11 @@ func emptyQueryMessage(q readingroom.Query) string {
 // results with ways to widen the search, or why nothing was searched.
 // Only a page number that is not a page of the results is a 404.
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
-	params := r.URL.Query()
+	params, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	shown := shownQuery(params.Get("q"))
 	p := templates.SearchPage{Page: s.page(r, "Search", "Search every paragraph in the library."), Query: shown}
 	p.SearchQuery = shown
@@ -81,7 +85,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
-		s.noSuchPage(w, r, p, params.Get("page"))
+		s.noSuchPage(w, r, http.StatusBadRequest, p, params.Get("page"))
 		return
 	}
 	res, ok, err := s.runSearch(r.Context(), q, n, searchPerPage)
@@ -95,7 +99,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok && res.Total > 0 {
-		s.noSuchPage(w, r, p, strconv.Itoa(n))
+		s.noSuchPage(w, r, http.StatusNotFound, p, strconv.Itoa(n))
 		return
 	}
 	if res.Total == 0 {
@@ -136,12 +140,13 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 }
 
 // noSuchPage answers a page number that is not a page of the results
-// with the search page, saying so, and a 404.
-func (s *server) noSuchPage(w http.ResponseWriter, r *http.Request, p templates.SearchPage, page string) {
+// with the search page, saying so: status is 400 for what is no page
+// number at all, 404 for one past the end.
+func (s *server) noSuchPage(w http.ResponseWriter, r *http.Request, status int, p templates.SearchPage, page string) {
 	p.NoSuchPage = true
 	p.Message = "There is no page “" + excerpt(shownQuery(page), 20) + "” of these results."
 	p.MessageLink = &templates.Link{Text: "Go to the first page of results", URL: templates.SearchURL(p.Query, 1)}
-	if err := s.render(w, r, http.StatusNotFound, templates.Search(p)); err != nil {
+	if err := s.render(w, r, status, templates.Search(p)); err != nil {
 		s.fail(w, r, err)
 	}
 }
@@ -288,10 +293,14 @@ type apiSearchResponse struct {
 // searched; only a page that is not a whole number from 1 is a 400. A
 // page past the end has no results and the real total.
 func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	params := r.URL.Query()
+	params, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
-		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1"))
+		s.fail(w, r, errBadPage)
 		return
 	}
 	q := readingroom.ParseQuery(params.Get("q"))

@@ -66,7 +66,8 @@ Environment:
   READINGROOM_ADDR                 address to listen on (default 127.0.0.1:8080)
   READINGROOM_BASE_URL             public URL, for absolute links behind a proxy;
                                    https:// also marks the session cookie Secure
-  READINGROOM_NO_DEFAULT_LIBRARY   set to 1 to start an empty room empty
+  READINGROOM_NO_DEFAULT_LIBRARY   set to 1 to start a new, empty database without
+                                   the built-in articles
   READINGROOM_PRIVATE              set to 1 to require signing in to read
   READINGROOM_SETUP_FROM_ANYWHERE  set to 1 to allow /setup from other machines
   READINGROOM_TRUSTED_PROXIES      proxies whose X-Forwarded-For is believed,
@@ -80,6 +81,11 @@ Run "readingroom COMMAND -h" for a command's flags.
 // can run it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
+	if len(args) > 0 && isHelp(args[0]) {
+		// Asked of the program as a whole: its commands, not serve's flags.
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -92,12 +98,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		return runToken(ctx, args, getenv, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
 	}
 	fmt.Fprintf(stderr, "readingroom: unknown command %q\n\n%s", cmd, usage)
 	return exitError{2}
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // dbFlag adds the --db flag shared by the commands.

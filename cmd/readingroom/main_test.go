@@ -206,8 +206,16 @@ func TestUsage(t *testing.T) {
 	if out, code := runCmd(t, "import"); code != 2 || !strings.Contains(out, "Usage: readingroom import") {
 		t.Errorf("import without paths: exit %d:\n%s", code, out)
 	}
-	if out, code := runCmd(t, "help"); code != 0 || !strings.Contains(out, "READINGROOM_DB") {
-		t.Errorf("help: exit %d:\n%s", code, out)
+	// Help for the program lists its commands, however it is asked for,
+	// and not the flags of serve, the default command.
+	for _, arg := range []string{"help", "-h", "-help", "--help"} {
+		out, code := runCmd(t, arg)
+		if code != 0 || !strings.Contains(out, "READINGROOM_DB") || !strings.Contains(out, "Commands:") || strings.Contains(out, "-addr string") {
+			t.Errorf("%s: exit %d:\n%s", arg, code, out)
+		}
+		if strings.Contains(out, "empty room empty") {
+			t.Errorf("%s: the help says %q", arg, "start an empty room empty")
+		}
 	}
 }
 

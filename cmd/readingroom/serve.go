@@ -31,7 +31,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	dbPath := dbFlag(fs, getenv)
 	addr := fs.String("addr", envOr(getenv, "READINGROOM_ADDR", "127.0.0.1:8080"), "address to listen on (env READINGROOM_ADDR)")
 	baseURL := fs.String("base-url", getenv("READINGROOM_BASE_URL"), "public URL of the room, for absolute links (env READINGROOM_BASE_URL)")
-	noDefault := fs.Bool("no-default-library", getenv("READINGROOM_NO_DEFAULT_LIBRARY") == "1", "start an empty database empty, without the built-in articles")
+	noDefault := fs.Bool("no-default-library", getenv("READINGROOM_NO_DEFAULT_LIBRARY") == "1", "start a new, empty database without the built-in articles (env READINGROOM_NO_DEFAULT_LIBRARY=1)")
 	private := fs.Bool("private", getenv("READINGROOM_PRIVATE") == "1", "require signing in for every page and API route (env READINGROOM_PRIVATE=1)")
 	setupAnywhere := fs.Bool("setup-from-anywhere", getenv("READINGROOM_SETUP_FROM_ANYWHERE") == "1", "let /setup make the first account from any machine, not only this one")
 	proxies := fs.String("trusted-proxies", getenv("READINGROOM_TRUSTED_PROXIES"), "comma-separated CIDRs or addresses of proxies whose X-Forwarded-For is believed (env READINGROOM_TRUSTED_PROXIES)")
