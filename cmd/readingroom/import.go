@@ -9,16 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/store"
 )
-
-// MaxDumpSize bounds the size of one dump file; article dumps are text of a
-// few hundred kilobytes at most.
-const MaxDumpSize = 32 << 20
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -45,18 +40,18 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	imp := newImporter(db)
 	if !*quiet && isTerminal(stderr) {
 		imp.progress = func(done, total int, path string) {
-			fmt.Fprintf(stderr, "\r\033[KImporting %d/%d %s", done, total, filepath.Base(path))
+			fmt.Fprintf(stderr, "\r\033[KImporting %d/%d %q", done, total, filepath.Base(path))
 			if done == total {
 				fmt.Fprint(stderr, "\r\033[K")
 			}
 		}
 	}
-	sum, err := imp.importPaths(ctx, fs.Args())
+	sum := imp.importPaths(ctx, fs.Args())
 	sum.print(stdout, *quiet)
-	if err != nil {
-		return err
+	if sum.Stopped != nil && sum.Stopped.Err != nil {
+		fmt.Fprintf(stderr, "readingroom import: %v\n", sum.Stopped.Err)
 	}
-	if len(sum.Rejected) > 0 {
+	if len(sum.Rejected) > 0 || sum.Stopped != nil {
 		return exitError{1}
 	}
 	return nil
@@ -74,22 +69,51 @@ func isTerminal(w io.Writer) bool {
 // summary is what an import did, for the report at its end.
 type summary struct {
 	store.ImportSummary
-	Rejected []problem // files not imported
+	Rejected []problem // files and other entries not imported
 	Warnings []problem // parts of files skipped
+	Hidden   int       // hidden files and folders skipped, as documented
+	// Stopped is set when the import ended before its last file.
+	Stopped *stop
 }
 
 type problem struct{ Path, Reason string }
 
+// stop says where and why an import ended early.
+type stop struct {
+	Path   string // the file being imported, or "" when none had started
+	Index  int    // its number, from 1, among Total files
+	Total  int
+	Reason string // in words, for the operator
+	// Err is the failure in full, when the reason does not say it all.
+	Err error
+}
+
 func (s summary) print(w io.Writer, quiet bool) {
-	fmt.Fprintf(w, "Read %d %s: %d new, %d updated, %d unchanged, %d %s skipped, %d %s rejected.\n",
-		s.Files, plural(s.Files, "file", "files"), s.New, s.Updated, s.Unchanged,
+	read := fmt.Sprintf("%d %s", s.Files, plural(s.Files, "file", "files"))
+	if st := s.Stopped; st != nil {
+		// The file it stopped at was not read to the end.
+		read = fmt.Sprintf("%d of %d files", max(st.Index-1, 0), st.Total)
+	}
+	fmt.Fprintf(w, "Read %s: %d new, %d updated, %d unchanged, %d %s skipped, %d %s rejected.\n",
+		read, s.New, s.Updated, s.Unchanged,
 		s.Duplicates, plural(s.Duplicates, "duplicate", "duplicates"),
 		len(s.Rejected), plural(len(s.Rejected), "file", "files"))
+	if st := s.Stopped; st != nil {
+		if st.Path == "" {
+			fmt.Fprintf(w, "The import stopped before its first file: %s.\n", st.Reason)
+		} else {
+			fmt.Fprintf(w, "The import stopped at file %d of %d, %q: %s.\n", st.Index, st.Total, st.Path, st.Reason)
+		}
+		fmt.Fprintln(w, "What was imported before it is kept. Run the same command again to import the rest: files already imported are left as they are.")
+	}
 	for _, p := range s.Rejected {
-		fmt.Fprintf(w, "  rejected %s: %s\n", p.Path, p.Reason)
+		fmt.Fprintf(w, "  rejected %q: %s\n", p.Path, p.Reason)
 	}
 	for _, p := range s.Warnings {
-		fmt.Fprintf(w, "  skipped part of %s: %s\n", p.Path, p.Reason)
+		fmt.Fprintf(w, "  skipped part of %q: %s\n", p.Path, p.Reason)
+	}
+	if s.Hidden > 0 && !quiet {
+		fmt.Fprintf(w, "  %d hidden %s (names starting with a dot) left out, as always.\n", s.Hidden, plural(s.Hidden, "entry", "entries"))
 	}
 }
 
@@ -112,17 +136,27 @@ func newImporter(db *store.DB) *importer {
 }
 
 // importPaths imports every file named or found below the folders named.
-// A file that cannot be read is reported and the rest imported; only a
-// failure of the database itself stops the import.
-func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, error) {
+// A file that cannot be read is reported and the rest imported; a failure
+// of the database itself, or ctx ending (a signal), stops the import, and
+// the summary says where.
+func (imp *importer) importPaths(ctx context.Context, paths []string) summary {
 	var sum summary
-	files, problems := collectFiles(paths)
-	sum.Rejected = problems
+	files, problems, hidden, err := collectFiles(ctx, paths)
+	sum.Rejected, sum.Hidden = problems, hidden
+	if err != nil {
+		sum.Stopped = &stop{Total: len(files), Reason: stopReason(err), Err: detail(err)}
+		return sum
+	}
 	run := imp.db.NewImport()
 	// First, the titles of every article in the run, so that an article
 	// is never mistaken for another one of the same import retitled.
 	for _, path := range files {
-		if data, err := readDump(path); err == nil {
+		data, err := readDump(ctx, path)
+		if ctx.Err() != nil {
+			sum.Stopped = &stop{Total: len(files), Reason: stopReason(ctx.Err())}
+			return sum
+		}
+		if err == nil {
 			arts, _, _ := dump.Parse(path, data)
 			for i := range arts {
 				run.Expect(&arts[i])
@@ -130,18 +164,51 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 		}
 	}
 	for i, path := range files {
-		if err := ctx.Err(); err != nil {
-			return sum, err
+		err := ctx.Err()
+		if err == nil {
+			var data []byte
+			data, err = readDump(ctx, path)
+			if err == nil || readingroom.ErrorCode(err) != readingroom.EINTERNAL {
+				err = imp.importData(ctx, run, path, data, err, &sum)
+			}
 		}
-		data, err := readDump(path)
-		if err := imp.importData(ctx, run, path, data, err, &sum); err != nil {
-			return sum, fmt.Errorf("import %s: %w", path, err)
+		if err != nil {
+			sum.Stopped = &stop{Path: path, Index: i + 1, Total: len(files), Reason: stopReason(err), Err: detail(err)}
+			return sum
 		}
 		if imp.progress != nil {
 			imp.progress(i+1, len(files), path)
 		}
 	}
-	return sum, nil
+	return sum
+}
+
+// stopReason says in words why an import stopped.
+func stopReason(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "it was interrupted (Ctrl+C or a signal)"
+	}
+	switch store.Failure(err) {
+	case store.FailureDiskFull:
+		return "the disk is full; free some space"
+	case store.FailureBusy:
+		return "another program kept the database locked"
+	case store.FailureReadOnly:
+		return "the database cannot be written (check the permissions of the file and its folder)"
+	case store.FailureIO:
+		return "a read or write of the disk failed"
+	case store.FailureCorrupt:
+		return "the database file is damaged; run readingroom check"
+	}
+	return "the database failed"
+}
+
+// detail is err when stopReason does not say all there is to know.
+func detail(err error) error {
+	if errors.Is(err, context.Canceled) || store.Failure(err) == store.FailureDiskFull {
+		return nil
+	}
+	return err
 }
 
 // importFS imports every file in fsys (the built-in library).
@@ -190,82 +257,4 @@ func (imp *importer) importData(ctx context.Context, run *store.ImportRun, path 
 		}
 	}
 	return nil
-}
-
-// collectFiles expands the paths given into the files to import, in order:
-// folders are walked recursively, hidden files and folders skipped.
-func collectFiles(paths []string) ([]string, []problem) {
-	var (
-		files    []string
-		problems []problem
-	)
-	seen := map[string]bool{}
-	add := func(p string) {
-		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
-			seen[abs] = true
-			files = append(files, p)
-		}
-	}
-	for _, root := range paths {
-		info, err := os.Stat(root)
-		if err != nil {
-			problems = append(problems, problem{root, describeFSError(err)})
-			continue
-		}
-		if !info.IsDir() {
-			add(root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				problems = append(problems, problem{p, describeFSError(err)})
-				return nil
-			}
-			if p != root && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				add(p)
-			}
-			return nil
-		})
-		if err != nil {
-			problems = append(problems, problem{root, describeFSError(err)})
-		}
-	}
-	return files, problems
-}
-
-func readDump(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, readingroom.Errorf(readingroom.EINVALID, "%s", describeFSError(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxDumpSize+1))
-	if err != nil {
-		return nil, readingroom.Errorf(readingroom.EINVALID, "%s", describeFSError(err))
-	}
-	if len(data) > MaxDumpSize {
-		return nil, readingroom.Errorf(readingroom.EINVALID, "the file is larger than %d MiB, too large for an article dump", MaxDumpSize>>20)
-	}
-	return data, nil
-}
-
-// describeFSError says in words what went wrong reading a path.
-func describeFSError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

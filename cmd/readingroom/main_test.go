@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,9 +151,9 @@ func TestImportReportsRejectedFiles(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Read 17 files: 6 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
-		"rejected ../../dump/testdata/rejected/image.png: the file is a PNG image, not a text dump",
-		"rejected ../../dump/testdata/rejected/empty.txt: the file is empty",
-		"missing.txt: no such file or folder",
+		"rejected \"../../dump/testdata/rejected/image.png\": the file is a PNG image, not a text dump",
+		"rejected \"../../dump/testdata/rejected/empty.txt\": the file is empty",
+		"missing.txt\": no such file or folder",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -316,5 +317,33 @@ func TestImportTwoCopiesIsIdempotent(t *testing.T) {
 	}
 	if after := snapshot(t, db); after != before {
 		t.Errorf("the second import changed the article:\n%s\nwas:\n%s", after, before)
+	}
+}
+
+// A file name is printed quoted: a newline in it cannot forge a line of
+// the summary, nor an escape sequence reach the terminal.
+func TestImportQuotesNames(t *testing.T) {
+	dir := t.TempDir()
+	forged := "x.txt\n  rejected forged.txt: it looks real"
+	escape := "red\x1b[31m.txt"
+	for _, name := range []string{forged, escape} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Skipf("this file system refuses the name %q: %v", name, err)
+		}
+	}
+	out, code := runCmd(t, "import", "--db", filepath.Join(t.TempDir(), "room.db"), dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if strings.Contains(out, "\n  rejected forged.txt") {
+		t.Errorf("a name forged a line of the summary:\n%s", out)
+	}
+	if strings.ContainsRune(out, '\x1b') {
+		t.Errorf("an escape sequence reached the output: %q", out)
+	}
+	for _, name := range []string{forged, escape} {
+		if want := "rejected " + strconv.Quote(filepath.Join(dir, name)) + ": the file is empty"; !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
