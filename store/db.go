@@ -95,16 +95,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	wdsn, err := dsn(path, writerParams)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 	rdsn, err := dsn(path, readerParams)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 
 	w, err := sql.Open("sqlite3", wdsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
@@ -112,7 +112,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 	if err := checkFTS5(ctx, w); err != nil {
 		w.Close()
@@ -128,7 +128,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	r, err := sql.Open("sqlite3", rdsn)
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+		return nil, fmt.Errorf("store: open %q for reading: %w", path, err)
 	}
 	n := max(4, runtime.NumCPU())
 	r.SetMaxOpenConns(n)
@@ -136,7 +136,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err := r.PingContext(ctx); err != nil {
 		r.Close()
 		w.Close()
-		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+		return nil, fmt.Errorf("store: open %q for reading: %w", path, err)
 	}
 	// Searches may take all but one reader, so pages never wait for them.
 	db.w, db.r, db.searches = w, r, make(chan struct{}, n-1)

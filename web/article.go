@@ -121,7 +121,7 @@ func (s *server) liveBlock(r *http.Request, a *readingroom.Article, id string) (
 	}
 	b, ok := blockByID(fresh, id)
 	if !ok {
-		return nil, readingroom.Block{}, fmt.Errorf("web: paragraph %s/%s: live id not in the article", a.Slug, id)
+		return nil, readingroom.Block{}, fmt.Errorf("web: paragraph %q/%q: live id not in the article", a.Slug, id)
 	}
 	return fresh, b, nil
 }

@@ -77,10 +77,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %q: %w", *addr, err)
 	}
 	srv := newHTTPServer(handler, log)
-	fmt.Fprintf(stdout, "Reading Room is open at http://%s (database %s). Press Ctrl+C to stop.\n", displayAddr(ln.Addr()), *dbPath)
+	fmt.Fprintf(stdout, "Reading Room is open at http://%s (database %q). Press Ctrl+C to stop.\n", displayAddr(ln.Addr()), *dbPath)
 	if has, err := db.HasUsers(ctx); err != nil {
 		return err
 	} else if !has {
