@@ -44,7 +44,7 @@ const usage = `Reading Room: a quiet place to read a library of articles.
 
 Usage:
   readingroom serve  [--addr 127.0.0.1:8080] [--db readingroom.db] [--no-default-library] [--base-url URL]
-                     [--private] [--setup-from-anywhere] [--trusted-proxies CIDR,...]
+                     [--allowed-hosts HOST,...] [--private] [--setup-from-anywhere] [--trusted-proxies CIDR,...]
   readingroom import [--db readingroom.db] PATH...
   readingroom user add NAME [--admin] [--password-stdin]
   readingroom user passwd NAME [--password-stdin]
@@ -66,6 +66,9 @@ Environment:
   READINGROOM_ADDR                 address to listen on (default 127.0.0.1:8080)
   READINGROOM_BASE_URL             public URL, for absolute links behind a proxy;
                                    https:// also marks the session cookie Secure
+  READINGROOM_ALLOWED_HOSTS        without a base URL, the names (host or host:port,
+                                   comma-separated) the room answers to besides its
+                                   listen address and localhost; others get a 400
   READINGROOM_NO_DEFAULT_LIBRARY   set to 1 to start a new, empty database without
                                    the built-in articles
   READINGROOM_PRIVATE              set to 1 to require signing in to read

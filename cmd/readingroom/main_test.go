@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -345,5 +346,55 @@ func TestImportQuotesNames(t *testing.T) {
 		if want := "rejected " + strconv.Quote(filepath.Join(dir, name)) + ": the file is empty"; !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// serve answers to its listen address, to localhost and to the names in
+// --allowed-hosts, and to nothing else, so that no Host header can put
+// another site into its links.
+func TestServeAnswersOnlyItsHosts(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "room.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0", "--allowed-hosts", "read.example.org, 192.0.2.7:8080"}, noenv, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	out := bufio.NewReader(pr)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, out) // the rest of what it says
+	addr := strings.Fields(strings.TrimPrefix(line, "Reading Room is open at http://"))[0]
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatalf("no address in %q: %v", line, err)
+	}
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port:    200,
+		"localhost:" + port:    200,
+		"read.example.org":     200,
+		"192.0.2.7:8080":       200,
+		"evil.example":         400,
+		"evil.example:" + port: 400,
+		"192.0.2.7:" + port:    400,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Host %q: status %d, want %d", host, res.StatusCode, want)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }
