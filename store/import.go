@@ -95,6 +95,11 @@ func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroo
 		}
 		rep.Articles = append(rep.Articles, SavedArticle{Title: a.Title, Slug: slug, Outcome: out, Err: err})
 	}
+	// Between two files, no transaction is open: the place to keep the
+	// write-ahead log from growing without end.
+	if err := r.db.checkpointIfLarge(ctx); err != nil {
+		return rep, err
+	}
 	return rep, nil
 }
 

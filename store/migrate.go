@@ -76,11 +76,11 @@ func steps(fsys fs.FS, extra []migration) ([]migration, error) {
 func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, extra []migration, log *slog.Logger) error {
 	all, err := steps(fsys, extra)
 	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `
@@ -88,11 +88,11 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, extra []migration, log
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL
 		)`); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, m := range all {
 		if err := m.apply(ctx, conn, log); err != nil {
-			return fmt.Errorf("store: migrate %s: %w", m.name, err)
+			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 	}
 	return nil
