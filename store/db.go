@@ -231,15 +231,3 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 	}
 	return articles, paragraphs, nil
 }
-
-// IntegrityCheck asks FTS5 to check the full-text index, including (the
-// rank = 1 form) that it matches the paragraphs table it indexes. It goes
-// through the writer because, to SQLite, it is an INSERT.
-func (db *DB) IntegrityCheck(ctx context.Context) error {
-	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`)
-	if err != nil {
-		return fmt.Errorf("store: integrity check: %w", err)
-	}
-	return nil
-}

@@ -1,6 +1,6 @@
 // Command readingroom runs the reading room: "serve" starts the web server,
 // "import" loads article dumps into the database, "user" and "token" manage
-// accounts and API tokens.
+// accounts and API tokens, "backup" and "check" look after the database.
 //
 // Build and run with the FTS5 build tag:
 //
@@ -51,6 +51,8 @@ Usage:
   readingroom user list
   readingroom user remove NAME
   readingroom token add NAME [--label LABEL]
+  readingroom backup [--db readingroom.db] PATH
+  readingroom check  [--db readingroom.db]
 
 Commands:
   serve    run the reading room in the browser (the default command)
@@ -59,6 +61,10 @@ Commands:
            is read from the terminal without echo, or with --password-stdin
            as the first line of standard input
   token    make an API token for an account and print it, alone, on stdout
+  backup   write a consistent copy of the database to PATH, a new file, while
+           the room serves and imports
+  check    check the database (integrity, foreign keys, full-text index,
+           migrations, paragraph ids); exit 1 with the problems found
 Every command takes --db.
 
 Environment:
@@ -101,6 +107,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		return runToken(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, getenv, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "readingroom: unknown command %q\n\n%s", cmd, usage)
 	return exitError{2}
