@@ -172,11 +172,11 @@ type Removed struct {
 
 // Notice is the sentence that opens the removed-block notice.
 func (r Removed) Notice() string {
-	return "This " + kindNoun(r.Kind) + " has been removed from the article."
+	return "This " + KindNoun(r.Kind) + " has been removed from the article."
 }
 
-// kindNoun names a kind of block in a sentence.
-func kindNoun(k readingroom.BlockKind) string {
+// KindNoun names a kind of block in a sentence: "paragraph", "caption".
+func KindNoun(k readingroom.BlockKind) string {
 	switch k {
 	case readingroom.KindHeading:
 		return "section heading"

@@ -117,7 +117,7 @@ func (h SearchHit) Label() string {
 	if h.Kind == readingroom.KindParagraph || h.Kind == "" {
 		return ""
 	}
-	n := kindNoun(h.Kind)
+	n := KindNoun(h.Kind)
 	return string(n[0]-'a'+'A') + n[1:]
 }
 

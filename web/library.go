@@ -48,6 +48,7 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 	}
 	// "/?page=1" is "/" under another name.
 	p.Canonical = s.baseURL(r) + libraryPath(n)
+	p.Preview = s.sitePreview(r, templates.SiteName, p.Description, p.Canonical)
 	if n > 1 {
 		p.PrevURL = libraryPath(n - 1)
 	}

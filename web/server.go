@@ -49,6 +49,8 @@ type server struct {
 	trustedProxies    []netip.Prefix
 	limits            *signinLimiter
 	router            chi.Router // for the Allow header of a 405
+	cards             *templates.CardRenderer
+	drawing           chan struct{} // a token for each preview card being drawn
 }
 
 // New returns the reading room's HTTP handler.
@@ -90,6 +92,14 @@ func newServer(cfg Config) (*server, error) {
 		return nil, fmt.Errorf("web: new: %w", err)
 	}
 	s.assets = assets
+	regular, bold, italic, err := static.Fonts()
+	if err != nil {
+		return nil, fmt.Errorf("web: new: %w", err)
+	}
+	if s.cards, err = templates.NewCardRenderer(regular, bold, italic); err != nil {
+		return nil, fmt.Errorf("web: new: %w", err)
+	}
+	s.drawing = make(chan struct{}, 2)
 	return s, nil
 }
 
@@ -121,6 +131,8 @@ func (s *server) routes() chi.Router {
 		r.Route("/a/{slug}", func(r chi.Router) {
 			r.With(s.loadArticle).Get("/", s.article)
 			r.With(s.loadArticle).Get("/p/{pid}", s.paragraph)
+			r.With(s.loadArticle).Get("/card.png", s.articleCard)
+			r.With(s.loadArticle).Get("/p/{pid}/card.png", s.paragraphCard)
 			// Admins only, asked before the article is looked up.
 			r.With(s.requireAdmin, s.loadArticle).Get("/delete", s.deleteForm)
 			r.With(s.requireAdmin, s.loadArticle).Post("/delete", s.deleteArticle)
