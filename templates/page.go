@@ -282,4 +282,17 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// Article, when set, is the article a missing paragraph's link named:
+	// the page links to it and offers a search in it.
+	Article *ArticleRef
 }
+
+// ArticleRef names an article: its title and path.
+type ArticleRef struct {
+	Title string
+	URL   string
+	Slug  string
+}
+
+// SearchIn is the query that searches only this article.
+func (a ArticleRef) SearchIn() string { return "in:" + a.Slug + " " }

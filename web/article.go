@@ -57,6 +57,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	a := articleFrom(r.Context())
 	pid := chi.URLParam(r, "pid")
 	ref, err := s.resolveParagraph(r, a, pid)
+	if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
+		s.paragraphNotFound(w, r, a)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -97,6 +101,24 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	p.Preview.Image = p.Preview.URL + "/card.png"
 	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
 	s.renderPage(w, r, templates.Article(p))
+}
+
+// paragraphNotFound answers a paragraph id the article never had (a
+// mistyped or cut link): a 404 that leads to the article and offers a
+// search in it.
+func (s *server) paragraphNotFound(w http.ResponseWriter, r *http.Request, a *readingroom.Article) {
+	p := templates.ErrorPage{
+		Page:    s.page(r, "Paragraph not found", ""),
+		Status:  http.StatusNotFound,
+		Heading: "We couldn't find that paragraph",
+		Message: "The link may have been cut short or mistyped.",
+		Article: &templates.ArticleRef{Title: a.Title, URL: articlePath(a.Slug), Slug: a.Slug},
+	}
+	p.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.render(w, r, http.StatusNotFound, templates.Error(p)); err != nil {
+		s.fail(w, r, err)
+	}
 }
 
 // resolveParagraph is store.Paragraph with a reader's not-found message.

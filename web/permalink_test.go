@@ -320,9 +320,17 @@ func TestNeverSeenParagraph(t *testing.T) {
 	e := newEdits(t, Config{})
 	a := e.article
 	for _, pid := range []string{readingroom.ParagraphID("Never in this article.", 0), "zzzzzzzz", "bad id"} {
-		res, body := e.get("/a/" + a.Slug + "/p/" + pid)
+		res, body := e.get("/a/" + a.Slug + "/p/" + url.PathEscape(pid))
 		if res.StatusCode != 404 || !strings.Contains(body, "couldn&#39;t find that paragraph") {
 			t.Errorf("%q: status %d, want the paragraph 404", pid, res.StatusCode)
+		}
+		// It leads to the article and offers a search in it.
+		doc := parse(t, body)
+		if links := find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/a/"+a.Slug }); len(links) != 1 || text(links[0]) != a.Title {
+			t.Errorf("%q: no link to the article", pid)
+		}
+		if in := find(doc, byID("search-in-q")); len(in) != 1 || attr(in[0], "value") != "in:"+a.Slug+" " {
+			t.Errorf("%q: no search in the article", pid)
 		}
 	}
 	// Every id the article ever had still answers.

@@ -113,6 +113,7 @@ func (s *server) routes() chi.Router {
 
 	// Open to everyone, even in a private room.
 	r.Get("/healthz", s.healthz)
+	r.Get("/robots.txt", s.robots)
 	r.Handle(static.Prefix+"*", s.assets.Handler())
 	r.Get("/signin", s.signinForm)
 	r.Post("/signin", s.signin)
@@ -176,6 +177,7 @@ func (s *server) wrap(h http.Handler) (http.Handler, error) {
 	cop.SetDenyHandler(http.HandlerFunc(s.forbidden))
 	h = headAsGet(h)
 	h = bearerOrSameOrigin(cop, h)
+	h = noTrailingSlash(h)
 	h = s.recoverer(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
@@ -195,6 +197,55 @@ func bearerOrSameOrigin(cop *http.CrossOriginProtection, h http.Handler) http.Ha
 			return
 		}
 		protected.ServeHTTP(w, r)
+	})
+}
+
+// robots answers /robots.txt: crawlers may read the library and its
+// articles, not search results, the API or the account pages; in a private
+// room, nothing.
+func (s *server) robots(w http.ResponseWriter, r *http.Request) {
+	body := "User-agent: *\nDisallow: /\n"
+	if !s.private {
+		body = "User-agent: *\n" +
+			"Disallow: /api/\nDisallow: /search\nDisallow: /account\nDisallow: /signin\n" +
+			"Disallow: " + setupPath + "\nDisallow: " + importPath + "\nAllow: /\n"
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write([]byte(body))
+}
+
+// noTrailingSlash gives every path one form, without a trailing slash
+// ("/" itself aside): the other form redirects to it for good, 301 for a
+// page (so links and bookmarks mend) and 308 for anything else (so a
+// form or API call keeps its method and body).
+func noTrailingSlash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == "/" || !strings.HasSuffix(p, "/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u := *r.URL
+		u.Path = strings.TrimRight(p, "/")
+		u.RawPath = ""
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		status := http.StatusPermanentRedirect
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			status = http.StatusMovedPermanently
+		}
+		// Only the path and query: never a redirect to another host
+		// ("//evil.example/" must stay on this one).
+		target := u.EscapedPath()
+		if strings.HasPrefix(target, "//") {
+			target = "/" + strings.TrimLeft(target, "/")
+		}
+		if u.RawQuery != "" {
+			target += "?" + u.RawQuery
+		}
+		http.Redirect(w, r, target, status)
 	})
 }
 
