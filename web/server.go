@@ -176,8 +176,10 @@ func (s *server) wrap(h http.Handler) (http.Handler, error) {
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.forbidden))
 	h = headAsGet(h)
-	h = bearerOrSameOrigin(cop, h)
+	// Inside the cross-origin check, which refuses a forged request
+	// before anything else answers it.
 	h = noTrailingSlash(h)
+	h = bearerOrSameOrigin(cop, h)
 	h = s.recoverer(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
