@@ -121,7 +121,13 @@ type LibraryPage struct {
 	// SetupURL is the page that makes the first account, shown only while
 	// the room has none; empty otherwise.
 	SetupURL string
+	// Guide says the list is the built-in guide, not the library.
+	Guide bool
 }
+
+// GuidePath is the page that lists the built-in guide's articles, linked
+// from every page's footer.
+const GuidePath = "/guide"
 
 // LibraryEntry is one article in the library list.
 type LibraryEntry struct {

@@ -126,6 +126,7 @@ func (s *server) routes() chi.Router {
 			r.Use(s.requireUser)
 		}
 		r.Get("/", s.library)
+		r.Get(templates.GuidePath, s.guide)
 		r.Get("/search", s.search)
 		r.Get(templates.SearchHelpPath, s.searchHelp)
 
