@@ -66,7 +66,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		p.Canonical = s.baseURL(r) + "/search"
 		p.Preview = s.sitePreview(r, "Search the library", p.Description, p.Canonical)
 		p.NoIndex = false
-		p.Examples = templates.SearchExamples()
+		p.Examples = templates.SearchExamples(s.samples(r.Context()))
 		s.renderPage(w, r, templates.Search(p))
 		return
 	}
@@ -234,6 +234,7 @@ func mapTerms(clauses []readingroom.Clause, f func(readingroom.Term) readingroom
 func (s *server) searchHelp(w http.ResponseWriter, r *http.Request) {
 	p := templates.SearchHelpPage{
 		Page:       s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
+		Samples:    s.samples(r.Context()),
 		Candidates: store.MaxCandidates,
 	}
 	p.Canonical = s.baseURL(r) + templates.SearchHelpPath

@@ -51,6 +51,7 @@ type server struct {
 	router            chi.Router // for the Allow header of a 405
 	cards             *templates.CardRenderer
 	drawing           chan struct{} // a token for each preview card being drawn
+	sampled           sampleCache   // the search pages' examples
 }
 
 // New returns the reading room's HTTP handler.
