@@ -5,6 +5,7 @@ package templates
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom"
@@ -208,7 +209,10 @@ type Block struct {
 	Number    string // a heading's or an ordered list item's printed number
 	Credit    string // a caption's photo credit
 	Permalink string // the block's own URL, ending in its fragment
-	Marked    bool   // the block the page's URL points at
+	// URL is the block's permalink in full, for the footnotes of a
+	// printed article.
+	URL    string
+	Marked bool // the block the page's URL points at
 	// Aliases are retired ids that now live on in this block (paragraphs
 	// merged into it); each is an in-page anchor too.
 	Aliases []string
@@ -302,3 +306,16 @@ type ArticleRef struct {
 
 // SearchIn is the query that searches only this article.
 func (a ArticleRef) SearchIn() string { return "in:" + a.Slug + " " }
+
+// creditLine says whose a picture is: "Photograph: Jane Bown". A credit
+// that already says what it credits ("Photo: ...", "Illustration by ...")
+// is left as it is.
+func creditLine(credit string) string {
+	lower := strings.ToLower(credit)
+	for _, p := range []string{"photo", "picture", "image", "illustration", "artwork", "drawing", "credit", "©", "copyright"} {
+		if strings.HasPrefix(lower, p) {
+			return credit
+		}
+	}
+	return "Photograph: " + credit
+}

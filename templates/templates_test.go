@@ -450,3 +450,47 @@ func TestArticleRemovedNotice(t *testing.T) {
 		t.Errorf("heading notice = %q", got)
 	}
 }
+
+// A caption says its picture is not shown, and keeps its credit, labelled.
+func TestCaptionWithoutPicture(t *testing.T) {
+	for _, tt := range []struct{ credit, want string }{
+		{"Jane Bown", "Photograph: Jane Bown"},
+		{"Photo: AP", "Photo: AP"},
+		{"Illustration by Ann", "Illustration by Ann"},
+	} {
+		p := articlePage()
+		p.Lead = &Block{ID: "aaaaaaaa", Kind: readingroom.KindCaption, Text: "A reader in 1931.", Credit: tt.credit}
+		_, doc := render(t, Article(p))
+		fig := one(t, doc, "lead figure", byClass("figure-lead"))
+		if got := text(one(t, fig, "label", byClass("figure-label"))); got != "Picture not shown" {
+			t.Errorf("label %q", got)
+		}
+		if got := text(one(t, fig, "credit", byClass("credit"))); got != tt.want {
+			t.Errorf("credit %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// A printed article ends with the full address of each block, in the
+// order of their pilcrows (which print as footnote numbers).
+func TestPrintLinks(t *testing.T) {
+	p := articlePage()
+	for i := range p.Blocks {
+		p.Blocks[i].URL = "https://read.example.org/a/x/p/" + p.Blocks[i].ID
+	}
+	p.Lead.URL = "https://read.example.org/a/x/p/" + p.Lead.ID
+	_, doc := render(t, Article(p))
+	items := find(one(t, doc, "print links", byClass("print-links")), byTag("li"))
+	pilcrows := find(doc, byClass("pilcrow"))
+	if len(items) != len(pilcrows) || len(items) != len(p.Blocks)+1 {
+		t.Fatalf("%d footnotes for %d pilcrows and %d blocks", len(items), len(pilcrows), len(p.Blocks)+1)
+	}
+	for i, b := range append([]Block{*p.Lead}, p.Blocks...) {
+		if text(items[i]) != b.URL {
+			t.Errorf("footnote %d = %q, want %q", i+1, text(items[i]), b.URL)
+		}
+		if !strings.HasSuffix(attr(pilcrows[i], "href"), "#p-"+b.ID) {
+			t.Errorf("pilcrow %d links to %q, not block %s", i+1, attr(pilcrows[i], "href"), b.ID)
+		}
+	}
+}

@@ -230,6 +230,7 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 			Number:    b.Number,
 			Credit:    b.Credit,
 			Permalink: paragraphPath(a.Slug, b.ID) + "#p-" + b.ID,
+			URL:       base + paragraphPath(a.Slug, b.ID),
 			Marked:    marked != "" && b.ID == marked,
 			Aliases:   b.Aliases,
 		}
