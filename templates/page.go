@@ -166,6 +166,18 @@ type ArticlePage struct {
 	// DeleteURL is the page that deletes the article, offered to admins
 	// only; empty for everyone else.
 	DeleteURL string
+	// Shared is the block a paragraph link points at, quoted at the top of
+	// the page for a reader without the script (the script scrolls to the
+	// block itself); nil on the article's own page.
+	Shared *Block
+}
+
+// SharedLabel introduces the quoted block: "A paragraph from".
+func (p ArticlePage) SharedLabel() string {
+	if p.Shared == nil {
+		return ""
+	}
+	return "A " + KindNoun(p.Shared.Kind) + " from"
 }
 
 // Removed is a block gone from its article, as it last read.

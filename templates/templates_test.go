@@ -494,3 +494,23 @@ func TestPrintLinks(t *testing.T) {
 		}
 	}
 }
+
+// A paragraph link's page quotes the paragraph first, inside <noscript>
+// (with the script, the page scrolls to it instead, and a text fragment
+// must find the words in the article, not in the quote).
+func TestSharedParagraph(t *testing.T) {
+	p := articlePage()
+	p.Shared = &p.Blocks[0]
+	src, doc := render(t, Article(p))
+	ns := one(t, doc, "noscript", byTag("noscript"))
+	if ns.Parent.Data != "article" {
+		t.Errorf("noscript inside %s", ns.Parent.Data)
+	}
+	if !strings.Contains(src, "A paragraph from <cite>The title</cite>") || !strings.Contains(src, `href="#`+p.Blocks[0].Anchor()+`"`) {
+		t.Errorf("no quote with a link to the paragraph in place:\n%s", src)
+	}
+	p.Shared = nil
+	if _, doc := render(t, Article(p)); len(find(doc, byTag("noscript"))) != 0 {
+		t.Error("the article's own page quotes a paragraph")
+	}
+}

@@ -93,6 +93,7 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.articlePage(r, a, ref.ID)
+	p.Shared = &templates.Block{ID: b.ID, Kind: b.Kind, Text: b.Text}
 	// A paragraph's own link previews that paragraph, not the article,
 	// with an image of its words.
 	p.Description = excerpt(b.Text, describeLen)
