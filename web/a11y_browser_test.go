@@ -120,3 +120,18 @@ func TestBrowserAccessibilityCatches(t *testing.T) {
 		t.Errorf("axe found %v on a page with faint text and an image without alt", ids)
 	}
 }
+
+// An article page costs at most four requests: the page, its stylesheet,
+// its script and its icon.
+func TestBrowserArticleRequests(t *testing.T) {
+	ctx := browserContext(t)
+	f := newFixture(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/a/"+f.review.Slug), chromedp.WaitReady(chromedp.CSS(`main`))); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.WaitFor(ctx, t, "the page to load", `document.readyState === "complete"`)
+	resources := eval[[]string](ctx, t, `performance.getEntriesByType("resource").map(e => e.name)`)
+	if n := 1 + len(resources); n > 4 {
+		t.Errorf("an article page makes %d requests, over the budget of 4: %q", n, resources)
+	}
+}
