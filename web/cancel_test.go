@@ -23,6 +23,7 @@ func TestClientGoneIsNoServerError(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel() // the client has gone before the store is asked
 		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+		req.Host = "localhost"
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
 	out := logs.String()

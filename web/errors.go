@@ -158,6 +158,10 @@ func (s *server) respondError(w http.ResponseWriter, r *http.Request, status int
 		Message: help,
 	}
 	if err := s.render(w, r, status, templates.Error(p)); err != nil {
+		if clientGone(r) {
+			w.WriteHeader(statusClientClosed) // no one left to tell
+			return
+		}
 		// The error page itself failed: say so plainly, without detail.
 		s.log.ErrorContext(r.Context(), "render error page", "path", r.URL.Path, "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -69,6 +69,7 @@ func isTerminal(w io.Writer) bool {
 // summary is what an import did, for the report at its end.
 type summary struct {
 	store.ImportSummary
+	Slugs    []string  // of the articles saved
 	Rejected []problem // files and other entries not imported
 	Warnings []problem // parts of files skipped
 	Hidden   int       // hidden files and folders skipped, as documented
@@ -249,6 +250,9 @@ func (imp *importer) importData(ctx context.Context, run *store.ImportRun, path 
 		sum.Warnings = append(sum.Warnings, problem{path, w})
 	}
 	for _, a := range rep.Articles {
+		if a.Slug != "" {
+			sum.Slugs = append(sum.Slugs, a.Slug)
+		}
 		switch {
 		case a.Err != nil:
 			sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("article %q: %s", a.Title, readingroom.ErrorMessage(a.Err))})
