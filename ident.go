@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -113,6 +114,9 @@ var plainPunct = map[rune]string{
 // no-break and other Unicode spaces) to one ASCII space, and drops invisible
 // format characters such as zero-width spaces and stray byte-order marks.
 func CleanSpace(s string) string {
+	if isClean(s) {
+		return s // the common case, without a copy
+	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
@@ -135,6 +139,34 @@ func CleanSpace(s string) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
+}
+
+// isClean reports whether CleanSpace would return s unchanged: valid
+// UTF-8, no white space at either end or twice in a row, and none but
+// ASCII spaces; no invisible or control characters.
+func isClean(s string) bool {
+	space := true // at the start, a space is not clean
+	for i, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+			continue
+		case r < 0x80:
+			if r < 0x20 || r == 0x7f {
+				return false
+			}
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return false // a byte that is not UTF-8, which CleanSpace replaces
+		case unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007' ||
+			r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+			return false
+		}
+		space = false
+	}
+	return !space || s == ""
 }
 
 // latinLetters maps the Latin letters that Unicode does not decompose into

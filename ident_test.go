@@ -117,3 +117,23 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// CleanSpace is idempotent, and the shortcut that skips clean text agrees
+// with the long way.
+func FuzzCleanSpace(f *testing.F) {
+	for _, s := range []string{"", " ", "a b", " a", "a ", "a  b", "a\tb", "a\u00a0b", "caf\u00e9", "a\u200bb", "x\x85y", "\u3000", "a\x7fb", "\xff", "a\ufffdb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := CleanSpace(s)
+		if again := CleanSpace(got); again != got {
+			t.Fatalf("CleanSpace(%q) = %q, and again %q", s, got, again)
+		}
+		if !isClean(got) {
+			t.Fatalf("CleanSpace(%q) = %q, which isClean rejects", s, got)
+		}
+		if isClean(s) && got != s {
+			t.Fatalf("isClean(%q), yet CleanSpace changed it to %q", s, got)
+		}
+	})
+}

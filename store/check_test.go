@@ -68,3 +68,19 @@ func TestIntegrityCheckFindsDamage(t *testing.T) {
 		})
 	}
 }
+
+// The store refuses an article beyond the limits, whoever hands it over.
+func TestSaveRefusesArticleBeyondLimits(t *testing.T) {
+	db := openTest(t)
+	a := &readingroom.Article{Title: "Too long", Blocks: make([]readingroom.Block, readingroom.MaxBlocks+1)}
+	for i := range a.Blocks {
+		a.Blocks[i] = readingroom.Block{Kind: readingroom.KindParagraph, Text: "w"}
+	}
+	_, _, err := db.SaveArticle(t.Context(), a, "x.txt")
+	if readingroom.ErrorCode(err) != readingroom.EINVALID || !strings.Contains(readingroom.ErrorMessage(err), "at most 10,000") {
+		t.Errorf("save of %d blocks: %v", len(a.Blocks), err)
+	}
+	if n, _, _ := db.Stats(t.Context()); n != 0 {
+		t.Errorf("%d articles saved", n)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
@@ -30,6 +31,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return exitError{2}
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		// The Go heap's garbage is collected sooner rather than let it
+		// grow to twice what a large file needs; the limit is soft.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	}
 	db, err := store.Open(ctx, *dbPath)
 	if err != nil {
@@ -56,6 +62,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	return nil
 }
+
+// importMemoryLimit is the soft limit on the Go heap during an import
+// (GOMEMLIMIT overrides it): reading the largest file, 32 MiB, needs
+// about three times that.
+const importMemoryLimit = 96 << 20
 
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
