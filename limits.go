@@ -64,3 +64,28 @@ func byteSize(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// How much of an article one page shows: a page ends before the block
+// that would take it past PageBlocks blocks or PageBytes of text. Most
+// articles are one page; a book is many.
+const (
+	PageBlocks = 500
+	PageBytes  = 256 << 10
+)
+
+// PageStarts cuts an article whose blocks hold sizes bytes of text each
+// into pages, and returns the index of the first block of each page: [0]
+// for one page (or for no blocks at all).
+func PageStarts(sizes []int) []int {
+	starts := []int{0}
+	count, bytes := 0, 0
+	for i, size := range sizes {
+		if count > 0 && (count == PageBlocks || bytes+size > PageBytes) {
+			starts = append(starts, i)
+			count, bytes = 0, 0
+		}
+		count++
+		bytes += size
+	}
+	return starts
+}

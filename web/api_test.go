@@ -154,6 +154,8 @@ func TestAPIArticle(t *testing.T) {
 		"url":             base + "/a/" + a.Slug,
 		"reading_minutes": 1,
 		"paragraphs":      paras,
+		"page":            1,
+		"pages":           1,
 	})
 	got := decode(t, body)
 	if !reflect.DeepEqual(got, want) {
