@@ -77,3 +77,26 @@ func findBlock(bs []readingroom.Block, id string) (readingroom.Block, bool) {
 	}
 	return readingroom.Block{}, false
 }
+
+// Cutting an article into pages reads the index of block sizes alone,
+// never the paragraphs' rows.
+func TestPageSizesUseTheIndex(t *testing.T) {
+	db := openTest(t)
+	rows, err := db.r.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sizesQuery, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if got := strings.Join(plan, "; "); !strings.Contains(got, "USING COVERING INDEX paragraphs_sizes") {
+		t.Errorf("query plan %q does not read the covering index alone", got)
+	}
+}
