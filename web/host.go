@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Without a base URL, absolute links (canonical links, link previews, the
@@ -23,7 +25,7 @@ var loopbackHosts = []hostRule{{"localhost", ""}, {"127.0.0.1", ""}, {"::1", ""}
 // parseHostRule reads "host", "host:port", "[v6]" or "[v6]:port".
 func parseHostRule(s string) (hostRule, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s, "/ @?#") {
+	if s == "" || strings.ContainsAny(s, "/ @?#") || !httpguts.ValidHostHeader(s) {
 		return hostRule{}, fmt.Errorf("%q is not a host name or host:port", s)
 	}
 	host, port := splitHost(s)
