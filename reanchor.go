@@ -39,9 +39,6 @@ type textBlock struct {
 	start, end int // positions: [start, end)
 }
 
-// blockSep joins two blocks' texts.
-const blockSep = "\n\n"
-
 // NewArticleText makes the text of an article whose body is blocks.
 func NewArticleText(blocks []Block) *ArticleText {
 	t := &ArticleText{blocks: make([]textBlock, len(blocks))}
