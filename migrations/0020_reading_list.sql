@@ -28,14 +28,17 @@ CREATE TABLE list_items (
 	prefix         TEXT NOT NULL DEFAULT '',
 	suffix         TEXT NOT NULL DEFAULT '',
 	-- Where it was last found (readingroom.Found): the anchor, the
-	-- paragraph it starts in, its TextPositionSelector (code points), and
-	-- the words there now (which differ from exact when fuzzy). An
-	-- orphaned passage keeps its last place as a hint for finding it again.
+	-- paragraph it starts in, its TextPositionSelector (code points), the
+	-- words there now (which differ from exact when fuzzy) and the text
+	-- around them now, for links that mark them. An orphaned passage keeps
+	-- its last place as a hint for finding it again.
 	anchor         TEXT NOT NULL DEFAULT 'exact' CHECK (anchor IN ('exact', 'moved', 'fuzzy', 'orphaned')),
 	anchor_pid     TEXT NOT NULL DEFAULT '',
 	anchor_start   INTEGER NOT NULL DEFAULT 0,
 	anchor_end     INTEGER NOT NULL DEFAULT 0,
 	anchor_text    TEXT NOT NULL DEFAULT '',
+	anchor_prefix  TEXT NOT NULL DEFAULT '',
+	anchor_suffix  TEXT NOT NULL DEFAULT '',
 	created_at     TEXT NOT NULL, -- UTC RFC 3339
 	updated_at     TEXT NOT NULL, -- UTC RFC 3339: note, tags or state changed
 	CHECK (kind = 'passage' OR exact = '')

@@ -28,7 +28,10 @@ type ListItem struct {
 	// is exact while the article is in the room. When the anchor is
 	// orphaned, ParagraphID and Text are empty and Position is where the
 	// passage last stood.
-	Found   readingroom.Found
+	Found readingroom.Found
+	// Around is the text around the passage where it was last found: its
+	// prefix and suffix now (Exact is Found.Text).
+	Around  readingroom.Quote
 	Note    string
 	Tags    []string
 	State   readingroom.ItemState
@@ -47,7 +50,7 @@ type ItemArticle struct {
 
 const itemColumns = `i.id, i.kind, i.article_id IS NULL, i.article_slug, i.article_title, i.state, i.note, i.tags,
 	i.paragraph_id, i.exact, i.prefix, i.suffix, i.anchor, i.anchor_pid, i.anchor_start, i.anchor_end,
-	i.anchor_text, i.created_at, i.updated_at`
+	i.anchor_text, i.anchor_prefix, i.anchor_suffix, i.created_at, i.updated_at`
 
 func scanItem(rows interface{ Scan(...any) error }) (ListItem, error) {
 	var (
@@ -58,7 +61,7 @@ func scanItem(rows interface{ Scan(...any) error }) (ListItem, error) {
 	err := rows.Scan(&it.ID, &it.Kind, &it.Article.Missing, &it.Article.Slug, &it.Article.Title, &it.State,
 		&it.Note, &tags, &it.SavedParagraph, &it.Quote.Exact, &it.Quote.Prefix, &it.Quote.Suffix,
 		&it.Found.Anchor, &it.Found.ParagraphID, &it.Found.Position.Start, &it.Found.Position.End,
-		&it.Found.Text, &created, &updated)
+		&it.Found.Text, &it.Around.Prefix, &it.Around.Suffix, &created, &updated)
 	if err != nil {
 		return it, err
 	}
@@ -74,7 +77,9 @@ func scanItem(rows interface{ Scan(...any) error }) (ListItem, error) {
 	}
 	if it.Found.Anchor == readingroom.AnchorOrphaned {
 		it.Found.ParagraphID, it.Found.Text = "", ""
+		it.Around = readingroom.Quote{}
 	}
+	it.Around.Exact = it.Found.Text
 	return it, nil
 }
 
@@ -226,7 +231,8 @@ type itemRow struct {
 	paragraph string // where saved
 	quote     readingroom.Quote
 	anchor    readingroom.Found
-	created   time.Time // zero: now
+	around    readingroom.Quote // the text around anchor
+	created   time.Time         // zero: now
 }
 
 // locatePassage finds the passage a reader is saving in the article's
@@ -265,6 +271,7 @@ func locatePassage(ctx context.Context, tx *sql.Tx, articleID int64, paragraph s
 	row.quote = text.QuoteAt(pos)
 	row.paragraph = text.ParagraphAt(pos.Start)
 	row.anchor = readingroom.Found{Anchor: readingroom.AnchorExact, ParagraphID: row.paragraph, Position: pos, Text: row.quote.Exact}
+	row.around = row.quote
 	return nil
 }
 
@@ -297,12 +304,12 @@ func insertItem(ctx context.Context, tx *sql.Tx, row itemRow, now time.Time) (in
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO list_items (user_id, article_id, article_slug, article_title, article_byline, kind, state,
 			note, tags, paragraph_id, exact, prefix, suffix, anchor, anchor_pid, anchor_start, anchor_end,
-			anchor_text, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			anchor_text, anchor_prefix, anchor_suffix, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		row.userID, articleID, row.art.slug, row.art.title, row.art.byline, row.kind, row.state,
 		row.note, tagColumn(row.tags), row.paragraph, row.quote.Exact, row.quote.Prefix, row.quote.Suffix,
 		row.anchor.Anchor, row.anchor.ParagraphID, row.anchor.Position.Start, row.anchor.Position.End,
-		row.anchor.Text, formatTime(created), formatTime(now))
+		row.anchor.Text, row.around.Prefix, row.around.Suffix, formatTime(created), formatTime(now))
 	if err != nil {
 		return 0, err
 	}

@@ -305,8 +305,12 @@ func TestReanchorOnReimport(t *testing.T) {
 		}
 		if anchor != readingroom.AnchorOrphaned {
 			a := load(t, rm.db, rm.slug)
-			if at := readingroom.NewArticleText(a.Blocks).Slice(f.Position); at != text {
-				t.Errorf("%q: the article has %q at %v", it.Quote.Exact, at, f.Position)
+			at := readingroom.NewArticleText(a.Blocks)
+			if got := at.Slice(f.Position); got != text {
+				t.Errorf("%q: the article has %q at %v", it.Quote.Exact, got, f.Position)
+			}
+			if q := at.QuoteAt(f.Position); got.Around != q {
+				t.Errorf("%q: around %+v, want %+v", it.Quote.Exact, got.Around, q)
 			}
 		}
 	}

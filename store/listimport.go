@@ -164,6 +164,9 @@ func importItem(ctx context.Context, tx *sql.Tx, userID int64, it ImportedItem, 
 		}
 		row.anchor = f
 		row.paragraph = f.ParagraphID
+		if f.Anchor != readingroom.AnchorOrphaned {
+			row.around = text.QuoteAt(f.Position)
+		}
 	}
 	id, err := existingItem(ctx, tx, userID, row)
 	if err != nil {

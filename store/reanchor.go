@@ -27,13 +27,16 @@ func reanchorItems(ctx context.Context, tx *sql.Tx, articleID int64, a *readingr
 		paragraph string
 		quote     readingroom.Quote
 		found     readingroom.Found
+		around    readingroom.Quote
 	}
 	passages, err := scanRows(ctx, tx, func(rows *sql.Rows) (passage, error) {
 		var p passage
 		err := rows.Scan(&p.id, &p.paragraph, &p.quote.Exact, &p.quote.Prefix, &p.quote.Suffix,
-			&p.found.Anchor, &p.found.ParagraphID, &p.found.Position.Start, &p.found.Position.End, &p.found.Text)
+			&p.found.Anchor, &p.found.ParagraphID, &p.found.Position.Start, &p.found.Position.End, &p.found.Text,
+			&p.around.Prefix, &p.around.Suffix)
 		return p, err
-	}, `SELECT id, paragraph_id, exact, prefix, suffix, anchor, anchor_pid, anchor_start, anchor_end, anchor_text
+	}, `SELECT id, paragraph_id, exact, prefix, suffix, anchor, anchor_pid, anchor_start, anchor_end, anchor_text,
+			anchor_prefix, anchor_suffix
 		FROM list_items WHERE article_id = ? AND kind = 'passage' ORDER BY id`, articleID)
 	if err != nil {
 		return fmt.Errorf("reanchor: load passages: %w", err)
@@ -51,7 +54,8 @@ func reanchorItems(ctx context.Context, tx *sql.Tx, articleID int64, a *readingr
 	}
 	text := readingroom.NewArticleText(blocks)
 	update, err := tx.PrepareContext(ctx, `
-		UPDATE list_items SET anchor = ?, anchor_pid = ?, anchor_start = ?, anchor_end = ?, anchor_text = ?
+		UPDATE list_items SET anchor = ?, anchor_pid = ?, anchor_start = ?, anchor_end = ?, anchor_text = ?,
+			anchor_prefix = ?, anchor_suffix = ?
 		WHERE id = ?`)
 	if err != nil {
 		return fmt.Errorf("reanchor: %w", err)
@@ -63,14 +67,18 @@ func reanchorItems(ctx context.Context, tx *sql.Tx, articleID int64, a *readingr
 			Quote:       p.quote,
 			Position:    p.found.Position,
 		})
+		var around readingroom.Quote
 		if f.Anchor == readingroom.AnchorOrphaned {
 			// Keep the last place as a hint for when the words come back.
 			f.ParagraphID, f.Position, f.Text = p.found.ParagraphID, p.found.Position, ""
+		} else {
+			around = text.QuoteAt(f.Position)
 		}
-		if f == p.found {
+		if f == p.found && around.Prefix == p.around.Prefix && around.Suffix == p.around.Suffix {
 			continue
 		}
-		if _, err := update.ExecContext(ctx, f.Anchor, f.ParagraphID, f.Position.Start, f.Position.End, f.Text, p.id); err != nil {
+		if _, err := update.ExecContext(ctx, f.Anchor, f.ParagraphID, f.Position.Start, f.Position.End, f.Text,
+			around.Prefix, around.Suffix, p.id); err != nil {
 			return fmt.Errorf("reanchor: item %d: %w", p.id, err)
 		}
 	}
