@@ -145,6 +145,15 @@ func (s *server) routes() chi.Router {
 			r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
 			r.With(s.requireAdmin, s.loadArticle).Delete("/articles/{slug}", s.apiDeleteArticle)
 			r.With(s.requireAdmin).Post("/import", s.apiImport)
+			r.With(s.requireUser, s.loadArticle).Put("/articles/{slug}/position", s.apiSetPosition)
+			r.Route("/list", func(r chi.Router) {
+				r.Use(s.requireUser)
+				r.Get("/", s.apiList)
+				r.Post("/", s.apiSaveItem)
+				r.Get("/{id}", s.apiGetItem)
+				r.Patch("/{id}", s.apiPatchItem)
+				r.Delete("/{id}", s.apiDeleteItem)
+			})
 		})
 	})
 	return r
