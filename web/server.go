@@ -109,6 +109,9 @@ func (s *server) routes() chi.Router {
 	r.Post("/signout", s.signout)
 	r.Get(setupPath, s.setupForm)
 	r.Post(setupPath, s.setup)
+	// A feed reader has no session: the secret in the address is the key,
+	// in a private room too.
+	r.Get("/list/feed/{secret}.atom", s.feed)
 
 	r.Group(func(r chi.Router) {
 		if s.private {
@@ -129,6 +132,12 @@ func (s *server) routes() chi.Router {
 		r.With(s.requireAdmin).Get(importPath, s.importForm)
 		r.With(s.requireAdmin).Post(importPath, s.importUpload)
 
+		r.Route(listPath, func(r chi.Router) {
+			r.Use(s.requireUser)
+			r.Get("/export.md", s.exportMarkdown)
+			r.Get("/export.json", s.exportAnnotations)
+		})
+
 		r.Route(accountPath, func(r chi.Router) {
 			r.Use(s.requireUser)
 			r.Get("/", s.account)
@@ -136,6 +145,7 @@ func (s *server) routes() chi.Router {
 			r.Post("/sessions/{id}/end", s.endSession)
 			r.Post("/tokens", s.createToken)
 			r.Post("/tokens/{id}/revoke", s.revokeToken)
+			r.Post("/feed", s.newFeed)
 		})
 
 		r.Route("/api", func(r chi.Router) {
@@ -150,6 +160,9 @@ func (s *server) routes() chi.Router {
 				r.Use(s.requireUser)
 				r.Get("/", s.apiList)
 				r.Post("/", s.apiSaveItem)
+				r.Get("/export.md", s.exportMarkdown)
+				r.Get("/export.json", s.exportAnnotations)
+				r.Post("/import", s.apiImportList)
 				r.Get("/{id}", s.apiGetItem)
 				r.Patch("/{id}", s.apiPatchItem)
 				r.Delete("/{id}", s.apiDeleteItem)

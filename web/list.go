@@ -1,0 +1,4 @@
+package web
+
+// listPath is the reader's list.
+const listPath = "/list"
