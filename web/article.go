@@ -46,7 +46,12 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 // article shows an article.
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
 	a := articleFrom(r.Context())
-	s.renderPage(w, r, templates.Article(s.articlePage(r, a, "")))
+	p := s.articlePage(r, a, "")
+	if err := s.addReader(r, a, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderPage(w, r, templates.Article(p))
 }
 
 // paragraph answers a paragraph's permalink. A live block is shown marked
@@ -78,6 +83,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		p.Description = excerpt(ts.Text, describeLen)
 		p.Preview.Description = p.Description
 		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
+		if err := s.addReader(r, a, &p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.renderPage(w, r, templates.Article(p))
 		return
 	}
@@ -91,6 +100,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	p.Description = excerpt(b.Text, describeLen)
 	p.Preview.Description = p.Description
 	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
+	if err := s.addReader(r, a, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.renderPage(w, r, templates.Article(p))
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/templates"
 )
 
@@ -54,9 +55,18 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 	if n < pages {
 		p.NextURL = libraryPath(n + 1)
 	}
+	saved, positions, err := s.readerState(r, list)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, a := range list {
 		p.Entries = append(p.Entries, templates.LibraryEntry{
 			URL:         articlePath(a.Slug),
+			Slug:        a.Slug,
+			Reader:      p.User != nil,
+			Saved:       saved[a.Slug] != 0,
+			ContinueURL: continueURL(a.Slug, positions[a.Slug]),
 			Title:       a.Title,
 			Standfirst:  a.Standfirst,
 			Byline:      a.Byline,
@@ -88,4 +98,23 @@ func pageNumber(s string, def int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// readerState is, for a signed-in reader, which of the articles they have
+// saved and where they stopped in each; nothing for anyone else.
+func (s *server) readerState(r *http.Request, list []store.ArticleSummary) (map[string]int64, map[string]string, error) {
+	u := userFrom(r.Context())
+	if u == nil {
+		return nil, nil, nil
+	}
+	slugs := make([]string, len(list))
+	for i, a := range list {
+		slugs[i] = a.Slug
+	}
+	saved, err := s.db.SavedArticles(r.Context(), u.ID, slugs)
+	if err != nil {
+		return nil, nil, err
+	}
+	positions, err := s.db.Positions(r.Context(), u.ID, slugs)
+	return saved, positions, err
 }

@@ -127,6 +127,7 @@ func (s *server) routes() chi.Router {
 			// Admins only, asked before the article is looked up.
 			r.With(s.requireAdmin, s.loadArticle).Get("/delete", s.deleteForm)
 			r.With(s.requireAdmin, s.loadArticle).Post("/delete", s.deleteArticle)
+			r.With(s.requireUser, s.loadArticle).Post("/position", s.stoppedHere)
 		})
 
 		r.With(s.requireAdmin).Get(importPath, s.importForm)
@@ -134,8 +135,13 @@ func (s *server) routes() chi.Router {
 
 		r.Route(listPath, func(r chi.Router) {
 			r.Use(s.requireUser)
+			r.Get("/", s.listPage)
+			r.Post("/", s.saveForm)
+			r.Get("/tags", s.tagsPage)
 			r.Get("/export.md", s.exportMarkdown)
 			r.Get("/export.json", s.exportAnnotations)
+			r.Post("/{id}", s.editItemForm)
+			r.Post("/{id}/delete", s.deleteItemForm)
 		})
 
 		r.Route(accountPath, func(r chi.Router) {
