@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -251,7 +252,7 @@ func (s *server) addReader(r *http.Request, a *readingroom.Article, p *templates
 	rd := &templates.ArticleReader{
 		Slug:           a.Slug,
 		Back:           p.Path,
-		PositionURL:    "/api" + articlePath(a.Slug) + "/position",
+		PositionURL:    "/api/articles/" + url.PathEscape(a.Slug) + "/position",
 		PositionAction: articlePath(a.Slug) + "/position",
 	}
 	if _, ok := saved[a.Slug]; ok {

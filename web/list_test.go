@@ -31,6 +31,9 @@ func TestListWithoutScript(t *testing.T) {
 		t.Error("a signed-in reader's article page may be cached")
 	}
 	doc := parse(t, body)
+	if art := find(doc, byClassName("article")); len(art) != 1 || attr(art[0], "data-position") != "/api/articles/"+a.Slug+"/position" || attr(art[0], "data-save") != "/api/list" {
+		t.Error("the article does not tell its script where to save and to report the position")
+	}
 	forms := find(doc, byClassName("save-form"))
 	if len(forms) != 1 || attr(forms[0], "action") != "/list" {
 		t.Fatalf("the article offers %d save forms", len(forms))
