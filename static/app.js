@@ -14,7 +14,7 @@
   const BLOCK = "[id^='p-'].block";
   // What a block shows that is not its text: its links and buttons, a
   // heading's number, a caption's credit, a correction's label.
-  const NOT_TEXT = ".pilcrow, .share-bar, .passage-ref, .block-tools, .section-number, .credit, .label";
+  const NOT_TEXT = ".pilcrow, .share-bar, .passage-ref, .block-tools, .section-number, .credit, .label, .figure-label";
   const CONTEXT_CHARS = 32; // a saved quote's prefix and suffix, in characters
   const POSITION_EVERY = 5000; // ms between two reports of the paragraph reached
   const LONG_QUOTE = 300; // above this, a link names only the first and last words

@@ -1,6 +1,8 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"image/png"
 	"io"
 	"net/http"
@@ -119,5 +121,27 @@ func TestCardSize(t *testing.T) {
 	}
 	if cfg.Width != CardWidth || cfg.Height != CardHeight || CardWidth != 1200 || CardHeight != 630 {
 		t.Errorf("card.png is %dx%d, CardWidth x CardHeight %dx%d, want 1200x630", cfg.Width, cfg.Height, CardWidth, CardHeight)
+	}
+}
+
+// The page weight budget: the stylesheet and the script together stay
+// under 30 KB as they are sent, compressed.
+func TestWeightBudget(t *testing.T) {
+	const budget = 30 << 10
+	total := 0
+	for _, name := range []string{"app.css", "app.js"} {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(data)
+		zw.Close()
+		t.Logf("%s: %d bytes, %d compressed", name, len(data), buf.Len())
+		total += buf.Len()
+	}
+	if total > budget {
+		t.Errorf("CSS and JavaScript are %d bytes compressed, over the %d-byte budget", total, budget)
 	}
 }

@@ -49,32 +49,59 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 	}
 	// "/?page=1" is "/" under another name.
 	p.Canonical = s.baseURL(r) + libraryPath(n)
+	p.Preview = s.sitePreview(r, templates.SiteName, p.Description, p.Canonical)
 	if n > 1 {
 		p.PrevURL = libraryPath(n - 1)
 	}
 	if n < pages {
 		p.NextURL = libraryPath(n + 1)
 	}
-	saved, positions, err := s.readerState(r, list)
-	if err != nil {
+	p.Entries = libraryEntries(list)
+	if err := s.addReaderState(r, p.Entries); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, a := range list {
-		p.Entries = append(p.Entries, templates.LibraryEntry{
+	s.renderPage(w, r, templates.Library(p))
+}
+
+func libraryEntries(list []store.ArticleSummary) []templates.LibraryEntry {
+	entries := make([]templates.LibraryEntry, len(list))
+	for i, a := range list {
+		entries[i] = templates.LibraryEntry{
 			URL:         articlePath(a.Slug),
 			Slug:        a.Slug,
-			Reader:      p.User != nil,
-			Saved:       saved[a.Slug] != 0,
-			ContinueURL: continueURL(a.Slug, positions[a.Slug]),
 			Title:       a.Title,
 			Standfirst:  a.Standfirst,
 			Byline:      a.Byline,
 			Date:        templates.NewDate(a.Published),
 			Publication: a.Publication,
 			ReadingTime: templates.ReadingTime(a.WordCount),
-		})
+		}
 	}
+	return entries
+}
+
+// guide lists the built-in guide's articles, which leave the library once
+// it holds the reader's own.
+func (s *server) guide(w http.ResponseWriter, r *http.Request) {
+	list, err := s.db.Guide(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := templates.LibraryPage{
+		Page:    s.page(r, "The guide", "The articles that came with the room: what it does and how to use it."),
+		Guide:   true,
+		Total:   len(list),
+		Number:  1,
+		Pages:   1,
+		Entries: libraryEntries(list),
+	}
+	if err := s.addReaderState(r, p.Entries); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Canonical = s.baseURL(r) + templates.GuidePath
 	s.renderPage(w, r, templates.Library(p))
 }
 
@@ -100,21 +127,30 @@ func pageNumber(s string, def int) (int, bool) {
 	return n, true
 }
 
-// readerState is, for a signed-in reader, which of the articles they have
-// saved and where they stopped in each; nothing for anyone else.
-func (s *server) readerState(r *http.Request, list []store.ArticleSummary) (map[string]int64, map[string]string, error) {
+// addReaderState tells the entries, for a signed-in reader, that they
+// may be saved, which are, and where the reader stopped in each; nothing
+// for anyone else.
+func (s *server) addReaderState(r *http.Request, entries []templates.LibraryEntry) error {
 	u := userFrom(r.Context())
-	if u == nil {
-		return nil, nil, nil
+	if u == nil || len(entries) == 0 {
+		return nil
 	}
-	slugs := make([]string, len(list))
-	for i, a := range list {
-		slugs[i] = a.Slug
+	slugs := make([]string, len(entries))
+	for i, e := range entries {
+		slugs[i] = e.Slug
 	}
 	saved, err := s.db.SavedArticles(r.Context(), u.ID, slugs)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	positions, err := s.db.Positions(r.Context(), u.ID, slugs)
-	return saved, positions, err
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		e := &entries[i]
+		e.Reader, e.Saved = true, saved[e.Slug] != 0
+		e.ContinueURL = continueURL(e.Slug, positions[e.Slug])
+	}
+	return nil
 }
