@@ -42,12 +42,19 @@ type textBlock struct {
 // NewArticleText makes the text of an article whose body is blocks.
 func NewArticleText(blocks []Block) *ArticleText {
 	t := &ArticleText{blocks: make([]textBlock, len(blocks))}
+	size := 2 * len(blocks)
+	for _, b := range blocks {
+		size += len(b.Text) // bytes: at least the runes
+	}
+	t.runes = make([]rune, 0, size)
 	for i, b := range blocks {
 		if i > 0 {
 			t.runes = append(t.runes, '\n', '\n')
 		}
 		start := len(t.runes)
-		t.runes = append(t.runes, []rune(b.Text)...)
+		for _, r := range b.Text {
+			t.runes = append(t.runes, r)
+		}
 		t.blocks[i] = textBlock{id: b.ID, start: start, end: len(t.runes)}
 	}
 	t.norm, t.orig = collapseRunes(t.runes)

@@ -46,8 +46,11 @@ CREATE TABLE list_items (
 
 -- A reader's list, newest first.
 CREATE INDEX list_items_user ON list_items (user_id, id);
--- The passages of an article, to mark and to re-anchor.
+-- The passages of an article, to re-anchor.
 CREATE INDEX list_items_article ON list_items (article_id, user_id);
+-- A reader's items of one article: to mark them, to filter by article,
+-- and to find a second copy of an item being saved.
+CREATE INDEX list_items_slug ON list_items (user_id, article_slug, kind);
 -- An article is saved once by each reader. Slugs are never reused, so the
 -- slug names the article even after it is deleted.
 CREATE UNIQUE INDEX list_items_article_once ON list_items (user_id, article_slug) WHERE kind = 'article';
@@ -62,6 +65,28 @@ CREATE TABLE list_tags (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX list_tags_user ON list_tags (user_id, key);
+
+-- How many of a reader's items have each tag, kept in step by the
+-- database itself, so that the list's tag choice and the tags page do
+-- not count thousands of rows on every request. The spelling shown is
+-- the one first used.
+CREATE TABLE list_tag_counts (
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	key     TEXT NOT NULL,
+	tag     TEXT NOT NULL,
+	items   INTEGER NOT NULL,
+	PRIMARY KEY (user_id, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER list_tags_count_insert AFTER INSERT ON list_tags BEGIN
+	INSERT OR IGNORE INTO list_tag_counts (user_id, key, tag, items) VALUES (new.user_id, new.key, new.tag, 0);
+	UPDATE list_tag_counts SET items = items + 1 WHERE user_id = new.user_id AND key = new.key;
+END;
+
+CREATE TRIGGER list_tags_count_delete AFTER DELETE ON list_tags BEGIN
+	UPDATE list_tag_counts SET items = items - 1 WHERE user_id = old.user_id AND key = old.key;
+	DELETE FROM list_tag_counts WHERE user_id = old.user_id AND key = old.key AND items <= 0;
+END;
 
 -- The last paragraph a reader reached in an article.
 CREATE TABLE reading_positions (

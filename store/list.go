@@ -456,8 +456,8 @@ func (db *DB) List(ctx context.Context, userID int64, f ListFilter) ([]ListItem,
 		where, args = append(where, "i.article_slug = ?"), append(args, f.Slug)
 	}
 	if f.Tag != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM list_tags t WHERE t.item_id = i.id AND t.key = ?)")
-		args = append(args, readingroom.TagKey(f.Tag))
+		where = append(where, "i.id IN (SELECT item_id FROM list_tags WHERE user_id = ? AND key = ?)")
+		args = append(args, userID, readingroom.TagKey(f.Tag))
 	}
 	q := f.Query
 	if !q.Empty() {
@@ -511,7 +511,7 @@ func (db *DB) Tags(ctx context.Context, userID int64) ([]TagCount, error) {
 		var t TagCount
 		err := rows.Scan(&t.Tag, &t.Count)
 		return t, err
-	}, `SELECT min(tag), count(*) FROM list_tags WHERE user_id = ? GROUP BY key ORDER BY count(*) DESC, key`, userID)
+	}, `SELECT tag, items FROM list_tag_counts WHERE user_id = ? ORDER BY items DESC, key`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: tags: %w", err)
 	}

@@ -71,10 +71,16 @@ func wantField(t *testing.T, what string, err error, field string) {
 	}
 }
 
+// checkListIndex checks what the triggers keep: the full-text index, and
+// the tag counts against the tags.
 func checkListIndex(t *testing.T, db *DB) {
 	t.Helper()
 	if _, err := db.w.ExecContext(t.Context(), `INSERT INTO list_fts (list_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		t.Errorf("list index integrity: %v", err)
+	}
+	const counts, tags = `SELECT user_id, key, items FROM list_tag_counts`, `SELECT user_id, key, count(*) FROM list_tags GROUP BY user_id, key`
+	if n := count(t, db, `SELECT (SELECT count(*) FROM (`+counts+` EXCEPT `+tags+`)) + (SELECT count(*) FROM (`+tags+` EXCEPT `+counts+`))`); n != 0 {
+		t.Errorf("%d tag counts disagree with the tags", n)
 	}
 }
 
@@ -198,8 +204,8 @@ func TestItemsAreTheirReaders(t *testing.T) {
 	if _, err := rm.db.Item(ctx, rm.ann.ID, it.ID); readingroom.ErrorCode(err) != readingroom.ENOTFOUND {
 		t.Errorf("deleted item: %v", err)
 	}
-	if count(t, rm.db, `SELECT count(*) FROM list_tags`) != 0 {
-		t.Error("the deleted item's tags remain")
+	if count(t, rm.db, `SELECT count(*) FROM list_tags`) != 0 || count(t, rm.db, `SELECT count(*) FROM list_tag_counts`) != 0 {
+		t.Error("the deleted item's tags remain, or are still counted")
 	}
 	checkListIndex(t, rm.db)
 }
@@ -480,7 +486,7 @@ func TestItemsOutliveTheirArticle(t *testing.T) {
 	if err := rm.db.DeleteUser(ctx, "ann"); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"list_items", "list_tags", "list_feeds", "reading_positions"} {
+	for _, table := range []string{"list_items", "list_tags", "list_tag_counts", "list_feeds", "reading_positions"} {
 		if n := count(t, rm.db, `SELECT count(*) FROM `+table); n != 0 {
 			t.Errorf("%d rows left in %s", n, table)
 		}
