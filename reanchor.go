@@ -3,6 +3,7 @@ package readingroom
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -353,8 +354,23 @@ func (t *ArticleText) fuzzy(q []rune, home int, ctx context, hint int) (candidat
 	if k == 0 {
 		return candidate{}, false
 	}
+	// Its own paragraph first (a word corrected there is the common
+	// case), then, if nothing there will do, the whole text.
+	if home >= 0 {
+		lo := sort.SearchInts(t.orig, t.blocks[home].start)
+		hi := min(len(t.fold), sort.SearchInts(t.orig, t.blocks[home].end)+len(q)+k)
+		if c, ok := t.nearest(q, k, lo, hi, home, ctx, hint); ok && c.home {
+			return c, true
+		}
+	}
+	return t.nearest(q, k, 0, len(t.fold), home, ctx, hint)
+}
+
+// nearest is fuzzy over the matches that end within [lo, hi) of fold.
+func (t *ArticleText) nearest(q []rune, k, lo, hi, home int, ctx context, hint int) (candidate, bool) {
 	var cs []candidate
-	for _, e := range approxEnds(q, t.fold, k) {
+	for _, e := range approxEnds(q, t.fold[lo:hi], k) {
+		e += lo
 		s, d := bestStart(q, t.fold, e, k)
 		if d > k || s >= e {
 			continue
