@@ -222,14 +222,58 @@ func TestListPage(t *testing.T) {
 	}
 
 	// Paging, newest first.
+	var more []store.ImportedItem
 	for i := range 60 {
-		if _, _, err := f.db.SaveItem(t.Context(), f.rm().rob.ID, store.NewItem{Slug: f.article.Slug, Note: "bulk", Tags: []string{fmt.Sprint("t", i%3)}}); err != nil && i == 0 {
-			t.Fatal(err)
-		}
+		more = append(more, store.ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: "article", Note: "bulk"})
+	}
+	if _, err := f.db.ImportItems(t.Context(), f.rm().rob.ID, more); err != nil {
+		t.Fatal(err)
 	}
 	_, body = f.call(f.rob, http.MethodGet, "/list?kind=passage", nil, nil)
 	if strings.Contains(body, `rel="next"`) {
 		t.Error("a short list has a next page")
+	}
+	_, body = f.call(f.rob, http.MethodGet, "/list", nil, nil)
+	next := find(parse(t, body), func(n *html.Node) bool { return n.Data == "a" && attr(n, "rel") == "next" })
+	if len(next) != 1 || attr(next[0], "href") != "/list?page=2" {
+		t.Fatal("a list of 64 items has no link to its second page")
+	}
+	_, body = f.call(f.rob, http.MethodGet, "/list?page=2", nil, nil)
+	if n := len(find(parse(t, body), byClassName("list-entry"))); n != 14 {
+		t.Errorf("the second page has %d entries, want 14", n)
+	}
+}
+
+// TestSaveFromLibraryAndSearch: the library and search results offer a
+// signed-in reader to save each article, and say which are saved.
+func TestSaveFromLibraryAndSearch(t *testing.T) {
+	rm := newRoom(t, Config{}, true)
+	rob := rm.signIn("Rob", readerPassword)
+	for _, path := range []string{"/", "/search?q=tweet"} {
+		_, body := rm.call(rob, http.MethodGet, path, nil, nil)
+		forms := find(parse(t, body), byClassName("save-form"))
+		if len(forms) != 1 {
+			t.Fatalf("%s: %d save forms, want 1", path, len(forms))
+		}
+		if _, anon := rm.call(rm.client(), http.MethodGet, path, nil, nil); strings.Contains(anon, "save-form") {
+			t.Errorf("%s offers no one signed in to save", path)
+		}
+	}
+	res, _ := rm.call(rob, http.MethodPost, "/list", url.Values{"article": {rm.article.Slug}, "next": {"/search?q=tweet"}}, rm.sameOrigin())
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/search?q=tweet" {
+		t.Fatalf("save from search: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, path := range []string{"/", "/search?q=tweet"} {
+		_, body := rm.call(rob, http.MethodGet, path, nil, nil)
+		doc := parse(t, body)
+		if len(find(doc, byClassName("save-form"))) != 0 || len(find(doc, byClassName("saved"))) != 1 {
+			t.Errorf("%s does not say the article is saved", path)
+		}
+	}
+	// A next that leads elsewhere is not followed.
+	res, _ = rm.call(rob, http.MethodPost, "/list", url.Values{"article": {rm.article.Slug}, "next": {"https://evil.example/"}}, rm.sameOrigin())
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Errorf("save with a foreign next: to %q, want /", loc)
 	}
 }
 
