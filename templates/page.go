@@ -166,6 +166,9 @@ type ArticlePage struct {
 	// DeleteURL is the page that deletes the article, offered to admins
 	// only; empty for everyone else.
 	DeleteURL string
+	// Outline links to the article's sections; empty for an article with
+	// too few to need it.
+	Outline []Link
 	// Shared is the block a paragraph link points at, quoted at the top of
 	// the page for a reader without the script (the script scrolls to the
 	// block itself); nil on the article's own page.
