@@ -5,6 +5,141 @@
 // room, every few seconds at most, which paragraph they have reached.
 // Everything it adds is a convenience: without it each block keeps its ¶
 // link, its Save and Stopped-here buttons, and the page reads the same.
+// Display and keyboard, on every page: the reader's theme and text size,
+// remembered in this browser, and keys to move about and copy links.
+(() => {
+  "use strict";
+
+  const root = document.documentElement;
+  const store = {
+    get: (k) => { try { return localStorage.getItem(k) || ""; } catch { return ""; } },
+    set: (k, v) => { try { v ? localStorage.setItem(k, v) : localStorage.removeItem(k); } catch { /* private mode */ } },
+  };
+
+  // --- Theme and text size -----------------------------------------------
+
+  const settings = { theme: "rr-theme", size: "rr-size" };
+  for (const [name, key] of Object.entries(settings)) {
+    const value = store.get(key);
+    if (value) root.dataset[name] = value;
+  }
+  const display = document.querySelector(".display");
+  if (display) {
+    display.hidden = false;
+    for (const [name, key] of Object.entries(settings)) {
+      const select = document.getElementById("display-" + name);
+      if (!select) continue;
+      select.value = root.dataset[name] || "";
+      select.addEventListener("change", () => {
+        store.set(key, select.value);
+        if (select.value) root.dataset[name] = select.value;
+        else delete root.dataset[name];
+      });
+    }
+  }
+
+  // --- Keyboard ----------------------------------------------------------
+  //   /      search          j, k   next, previous block
+  //   Enter  or c: copy the current block's link   ?   these keys
+
+  const article = document.querySelector("article.article[data-url]");
+  const blocks = article ? [...article.querySelectorAll("[id^='p-'].block")] : [];
+  let current = -1;
+  let help = null;
+
+  // The page's one live region, for short messages ("Link copied").
+  const live = document.createElement("div");
+  live.id = "live";
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  document.body.append(live);
+  const say = (msg) => { live.textContent = ""; requestAnimationFrame(() => { live.textContent = msg; }); };
+
+  document.getElementById("keys-open")?.addEventListener("click", openHelp);
+
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t instanceof HTMLElement && (t.isContentEditable || t.closest("input, textarea, select, [contenteditable]"))) return;
+    if (help && help.open) return; // the dialog handles its own keys
+    switch (e.key) {
+      case "/": {
+        const search = document.getElementById("site-search-q");
+        if (!search) return;
+        e.preventDefault();
+        search.focus();
+        search.select();
+        return;
+      }
+      case "?":
+        e.preventDefault();
+        openHelp();
+        return;
+      case "j":
+      case "k":
+        if (!blocks.length) return;
+        e.preventDefault();
+        move(e.key === "j" ? 1 : -1);
+        return;
+      case "c":
+      case "Enter":
+        // Enter copies only when the block itself has the focus, so that
+        // it still follows links and presses buttons everywhere else.
+        if (current < 0 || (e.key === "Enter" && t !== blocks[current])) return;
+        e.preventDefault();
+        copyLink(blocks[current]);
+        return;
+    }
+  });
+
+  function move(step) {
+    blocks[current]?.classList.remove("current");
+    if (current < 0) {
+      // The first press marks the first block in view, wherever it is.
+      current = blocks.findIndex((b) => b.getBoundingClientRect().top >= 0);
+      if (current < 0) current = blocks.length - 1;
+    } else {
+      current = Math.min(blocks.length - 1, Math.max(0, current + step));
+    }
+    const b = blocks[current];
+    b.classList.add("current");
+    if (!b.hasAttribute("tabindex")) b.tabIndex = -1;
+    b.focus({ preventScroll: true });
+    b.scrollIntoView({ block: "nearest" });
+  }
+
+  async function copyLink(block) {
+    const url = article.dataset.url + "/p/" + block.id.slice(2);
+    try {
+      await navigator.clipboard.writeText(url);
+      say("Link copied");
+    } catch {
+      // No clipboard here: say the link, so it can be copied by hand.
+      say("Copying is blocked here. The link is " + url);
+    }
+  }
+
+  function openHelp() {
+    if (!help) {
+      help = document.createElement("dialog");
+      help.className = "keys-help";
+      help.setAttribute("aria-labelledby", "keys-help-title");
+      help.innerHTML = `<h2 id="keys-help-title">Keyboard shortcuts</h2>
+        <dl>
+          <dt><kbd>/</kbd></dt><dd>Search</dd>
+          <dt><kbd>j</kbd> <kbd>k</kbd></dt><dd>Next and previous paragraph</dd>
+          <dt><kbd>c</kbd> or <kbd>Enter</kbd></dt><dd>Copy the current paragraph's link</dd>
+          <dt><kbd>?</kbd></dt><dd>This list</dd>
+          <dt><kbd>Esc</kbd></dt><dd>Close it</dd>
+        </dl>
+        <form method="dialog"><button class="button">Close</button></form>`;
+      document.body.append(help);
+    }
+    help.showModal();
+  }
+})();
+
 (() => {
   "use strict";
 
@@ -43,11 +178,8 @@
 
   // --- Sharing a passage -------------------------------------------------
 
-  const live = document.createElement("div");
-  live.className = "visually-hidden";
-  live.setAttribute("role", "status");
-  live.setAttribute("aria-live", "polite");
-  document.body.append(live);
+  // One live region for the page's messages, made above.
+  const live = document.getElementById("live");
 
   const bar = document.createElement("div");
   bar.className = "share-bar";

@@ -178,6 +178,9 @@ type ArticlePage struct {
 	// Reader is what the page offers a signed-in reader: saving, marks
 	// of their passages, where they stopped. Nil for no one.
 	Reader *ArticleReader
+	// Outline links to the article's sections; empty for an article with
+	// too few to need it.
+	Outline []Link
 	// Shared is the block a paragraph link points at, quoted at the top of
 	// the page for a reader without the script (the script scrolls to the
 	// block itself); nil on the article's own page.

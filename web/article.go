@@ -260,10 +260,24 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 		if b.Kind == readingroom.KindParagraph {
 			seenParagraph = true
 		}
+		if b.Kind == readingroom.KindHeading {
+			text := b.Text
+			if b.Number != "" {
+				text = b.Number + ". " + text
+			}
+			p.Outline = append(p.Outline, templates.Link{Text: text, URL: "#" + v.Anchor()})
+		}
 		p.Blocks = append(p.Blocks, v)
+	}
+	if len(p.Outline) < outlineMinSections {
+		p.Outline = nil
 	}
 	return p
 }
+
+// outlineMinSections is how many sections an article needs before it gets
+// an outline.
+const outlineMinSections = 3
 
 // describeLen bounds descriptions in characters, about what search
 // engines and link previews show.
