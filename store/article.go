@@ -138,7 +138,12 @@ func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Art
 	if err != nil {
 		return nil, err
 	}
-	return saveBlocks(ctx, tx, id, stored, a.Blocks, now)
+	ids, err := saveBlocks(ctx, tx, id, stored, a.Blocks, now)
+	if err != nil {
+		return nil, err
+	}
+	// Every reader's saved passages follow the edit, in this transaction.
+	return ids, reanchorItems(ctx, tx, id, a, ids)
 }
 
 // newSlug chooses a new article's slug: its title's, or, when an article

@@ -25,6 +25,10 @@ type ArticlePage struct {
 	// FirstParagraph is the text of the article's first paragraph,
 	// wherever it is, for descriptions; "" when it has none.
 	FirstParagraph string
+	// TextOffset is where this page's blocks start in the whole
+	// article's text (readingroom.NewArticleText), in runes: 0 on the
+	// first page.
+	TextOffset int
 }
 
 // ErrNoSuchPage is ArticlePage's answer for a page past the article's
@@ -123,6 +127,15 @@ func (db *DB) readArticlePage(ctx context.Context, slug string, which func(conte
 	}
 	p.Number = page + 1
 	first, end := starts[page], starts[page+1]
+	if first > 0 {
+		// The blocks before, each with the blank line after it.
+		if err := tx.QueryRowContext(ctx, `
+			SELECT coalesce(sum(length(text)) + 2 * count(*), 0) FROM paragraphs
+			WHERE article_id = ?1 AND position < (SELECT position FROM paragraphs WHERE article_id = ?1 ORDER BY position LIMIT 1 OFFSET ?2)`,
+			id, first).Scan(&p.TextOffset); err != nil {
+			return nil, fmt.Errorf("page offset: %w", err)
+		}
+	}
 	blocks, err := scanRows(ctx, tx, scanStoredBlock, `
 		SELECT id, pid, position, kind, text, number, credit
 		FROM paragraphs WHERE article_id = ? ORDER BY position LIMIT ? OFFSET ?`, id, end-first, first)

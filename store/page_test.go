@@ -48,6 +48,18 @@ func TestArticlePages(t *testing.T) {
 	for _, b := range long.Blocks {
 		want = append(want, b.ID)
 	}
+	// Each page says where its text starts in the whole article's.
+	whole := readingroom.NewArticleText(long.Blocks)
+	for n := 1; n <= 3; n++ {
+		p, err := db.ArticlePage(ctx, long.Slug, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at, ok := whole.Block(p.Blocks[0].ID)
+		if !ok || p.TextOffset != at.Start {
+			t.Errorf("page %d starts at rune %d of the article's text, want %d", n, p.TextOffset, at.Start)
+		}
+	}
 	if strings.Join(all, " ") != strings.Join(want, " ") {
 		t.Error("the pages together are not the article's blocks in order")
 	}

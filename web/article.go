@@ -62,7 +62,13 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 
 // article shows a page of an article.
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
-	s.renderPage(w, r, templates.Article(s.articlePage(r, pageFrom(r.Context()), "")))
+	pg := pageFrom(r.Context())
+	p := s.articlePage(r, pg, "")
+	if err := s.addReader(r, pg, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderPage(w, r, templates.Article(p))
 }
 
 // paragraph answers a paragraph's permalink. A live block is shown marked
@@ -101,6 +107,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
 		p.Preview.Image = p.Preview.URL + "/card.png"
 		p.Preview.ImageAlt = paragraphCardAlt(a, ts.Text)
+		if err := s.addReader(r, pg, &p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.renderPage(w, r, templates.Article(p))
 		return
 	}
@@ -119,6 +129,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
 	p.Preview.Image = p.Preview.URL + "/card.png"
 	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
+	if err := s.addReader(r, pg, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.renderPage(w, r, templates.Article(p))
 }
 
@@ -280,10 +294,24 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 		if b.Kind == readingroom.KindParagraph {
 			seenParagraph = true
 		}
+		if b.Kind == readingroom.KindHeading {
+			text := b.Text
+			if b.Number != "" {
+				text = b.Number + ". " + text
+			}
+			p.Outline = append(p.Outline, templates.Link{Text: text, URL: "#" + v.Anchor()})
+		}
 		p.Blocks = append(p.Blocks, v)
+	}
+	if len(p.Outline) < outlineMinSections {
+		p.Outline = nil
 	}
 	return p
 }
+
+// outlineMinSections is how many sections an article needs before it gets
+// an outline.
+const outlineMinSections = 3
 
 // describeLen bounds descriptions in characters, about what search
 // engines and link previews show.

@@ -272,7 +272,7 @@ func TestImportDiskFull(t *testing.T) {
 		t.Skip("needs root to mount a small tmpfs")
 	}
 	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", mnt).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
 	}
 	t.Cleanup(func() {
@@ -285,6 +285,12 @@ func TestImportDiskFull(t *testing.T) {
 	const n = 400
 	manyDumps(t, dumps, n)
 	db := filepath.Join(mnt, "room.db")
+	// A room made, then a disk with little room left in it.
+	writeFile(t, filepath.Join(dir, "first.txt"), "The first article\n\nIts text.\n")
+	if out, code := runBinary(t, "import", "--db", db, filepath.Join(dir, "first.txt")); code != 0 {
+		t.Fatalf("first import: exit %d\n%s", code, out)
+	}
+	fillDisk(t, mnt, 256<<10)
 
 	out, code := runBinary(t, "import", "--db", db, dumps)
 	if code != 1 {
@@ -304,8 +310,25 @@ func TestImportDiskFull(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("re-run: exit %d:\n%s", code, out)
 	}
-	if got := countArticles(t, roomy); got != n {
+	if got := countArticles(t, roomy); got != n+1 {
 		t.Errorf("%d articles after the re-run (%d before), want %d:\n%s", got, saved, n, out)
+	}
+}
+
+// fillDisk writes a file into dir that leaves only free bytes free on its
+// file system.
+func fillDisk(t *testing.T, dir string, free int64) {
+	t.Helper()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(st.Bavail)*int64(st.Bsize) - free
+	if size <= 0 {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, "filler"), make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
