@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -95,5 +96,41 @@ func TestLongArticleInPages(t *testing.T) {
 	wantStatus(t, res, 200)
 	if strings.Contains(body, "pager-where") {
 		t.Error("a one-page article shows a pager")
+	}
+}
+
+// A reader's passage on the second page of a long article is marked
+// there, where its paragraph is, and listed but not marked on the first.
+func TestPassageOnALaterPage(t *testing.T) {
+	rm := newRoom(t, Config{}, true)
+	long := &readingroom.Article{Title: "A long book"}
+	words := strings.Repeat("and the book goes on a little further ", 60)
+	for i := range 300 {
+		long.Blocks = append(long.Blocks, readingroom.Block{Kind: readingroom.KindParagraph, Text: fmt.Sprintf("Paragraph %d: %s", i, words)})
+	}
+	save(t, rm.db, long)
+	p2, err := rm.db.ArticlePage(t.Context(), long.Slug, 2)
+	if err != nil || p2.Pages < 2 {
+		t.Fatalf("page 2: %+v, %v", p2, err)
+	}
+	target := p2.Blocks[3]
+	rob := rm.tokenClient(rm.signIn("Rob", readerPassword))
+	res, body := rm.sendJSON(rob, http.MethodPost, "/api/list", m{"article": long.Slug, "paragraph": target.ID,
+		"quote": m{"exact": "goes on a little", "prefix": "and the book ", "suffix": " further"}})
+	wantStatusBody(t, "save words", res, body, http.StatusCreated)
+	id := fmt.Sprint(decode(t, body)["id"])
+
+	c := rm.signIn("Rob", readerPassword)
+	_, page1 := rm.call(c, http.MethodGet, "/a/"+long.Slug, nil, nil)
+	_, page2 := rm.call(c, http.MethodGet, "/a/"+long.Slug+"?page=2", nil, nil)
+	mark := `id="passage-` + id + `"`
+	if !strings.Contains(page2, mark) {
+		t.Error("the passage is not marked on its page")
+	}
+	if strings.Contains(page1, mark) {
+		t.Error("the passage is marked on a page that does not hold it")
+	}
+	if !strings.Contains(page1, `id="note-`+id+`"`) {
+		t.Error("the passage is not listed on the first page")
 	}
 }
