@@ -94,11 +94,12 @@ func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroo
 			r.summary.ArticlesRejected++
 		}
 		rep.Articles = append(rep.Articles, SavedArticle{Title: a.Title, Slug: slug, Outcome: out, Err: err})
-	}
-	// Between two files, no transaction is open: the place to keep the
-	// write-ahead log from growing without end.
-	if err := r.db.checkpointIfLarge(ctx); err != nil {
-		return rep, err
+		// Between two articles (each its own transaction), none is open:
+		// the place to keep the write-ahead log from growing without end.
+		// Where articles are saved in batches, it belongs after a batch.
+		if err := r.db.checkpointIfLarge(ctx); err != nil {
+			return rep, err
+		}
 	}
 	return rep, nil
 }

@@ -37,7 +37,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		// grow to twice what a large file needs; the limit is soft.
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, err := store.Open(ctx, *dbPath, store.WithLogger(newLogger(stderr, getenv)))
 	if err != nil {
 		return err
 	}
