@@ -292,8 +292,8 @@ func phaseFiles(ctx context.Context, cfg config) error {
 		imp := startImport(ctx, cfg, db, f.path)
 		<-imp.done
 		out := lastLine(imp.output())
-		if i := strings.Index(imp.output(), "rejected"); i >= 0 {
-			out = strings.TrimSpace(strings.SplitN(imp.output()[i:], "\n", 2)[0])
+		if i := strings.Index(imp.output(), "\n  rejected "); i >= 0 {
+			out = strings.TrimSpace(strings.SplitN(imp.output()[i+1:], "\n", 2)[0])
 		}
 		fmt.Printf("| %s | %s (exit %d) | %v | %.0f MB |\n", f.what, out, imp.code, imp.elapsed.Round(100*time.Millisecond), imp.maxRSS)
 	}
@@ -309,16 +309,17 @@ func writeOneFile(path string, size int64, seed uint64) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	var written int64
-	for i := 0; written < size; i++ {
+	for i := 0; ; i++ {
 		g.article(w, i)
-		written = int64(w.Buffered()) + written
 		if err := w.Flush(); err != nil {
 			f.Close()
 			return err
 		}
+		if info, err := f.Stat(); err != nil || info.Size() >= size {
+			f.Close()
+			return err
+		}
 	}
-	return f.Close()
 }
 
 // writeShortParagraphs writes one title and then short paragraphs until
@@ -346,7 +347,8 @@ func report(res *results, srv *server, imp *importRun) {
 	logs := srv.logs()
 	fmt.Printf("\nFailed requests: %d. \"database is locked\": %d in the server's log", res.failed(), strings.Count(logs, "database is locked"))
 	if imp != nil {
-		fmt.Printf(", %d in the import's output", strings.Count(imp.output(), "database is locked"))
+		fmt.Printf(", %d in the import's output (where %d checkpoints found readers busy past the timeout)",
+			strings.Count(imp.output(), "database is locked"), strings.Count(imp.output(), "could not be checkpointed"))
 	}
 	fmt.Printf(". Server log: %d lines at ERROR, %d requests logged 5xx, %d logged 499.\n",
 		strings.Count(logs, "level=ERROR"), countStatus(logs, "status=5"), countStatus(logs, "status=499"))
