@@ -102,6 +102,17 @@ func FuzzRequests(f *testing.F) {
 		{"POST", "/import", ct, upload.String(), true},
 		{"POST", "/api/import", ct, upload.String(), true},
 		{"DELETE", "/api/articles/no-such", "", "", true},
+		// The reading list: forms, JSON bodies, the import of annotations.
+		{"POST", "/list", form, "article=" + a.Slug + "&paragraph=" + a.Blocks[1].ID + "&note=n&tags=a,b", true},
+		{"POST", "/list/1", form, "note=changed&state=read", true},
+		{"POST", "/list/1/delete", form, "", true},
+		{"GET", "/list?tag=a&state=unread&page=1", "", "", true},
+		{"GET", "/list/export.json", "", "", true},
+		{"POST", "/a/" + a.Slug + "/position", form, "paragraph=" + a.Blocks[1].ID, true},
+		{"POST", "/api/list", "application/json", `{"article":"` + a.Slug + `","paragraph":"` + a.Blocks[1].ID + `","quote":{"exact":"a tweet","prefix":"with ","suffix":"."},"note":"n","tags":["x"],"state":"unread"}`, true},
+		{"PATCH", "/api/list/1", "application/json", `{"note":null,"tags":["y"],"state":"read"}`, true},
+		{"PUT", "/api/articles/" + a.Slug + "/position", "application/json", `{"paragraph":"` + a.Blocks[1].ID + `"}`, true},
+		{"POST", "/api/list/import", "application/json", annotationSeed(a.Slug), true},
 	} {
 		f.Add(seed.method, seed.target, seed.contentType, []byte(seed.body), seed.admin)
 	}
@@ -146,5 +157,38 @@ func FuzzHostRule(f *testing.F) {
 			}
 		}
 		s.hostAllowed(host)
+	})
+}
+
+// annotationSeed is one Web Annotation as /api/list/export.json writes
+// it, on the article at slug.
+func annotationSeed(slug string) string {
+	return `{"@context":"http://www.w3.org/ns/anno.jsonld","type":"AnnotationCollection","first":{"type":"AnnotationPage","items":[` +
+		`{"type":"Annotation","motivation":"highlighting","created":"2024-01-02T03:04:05Z","body":[{"type":"TextualBody","value":"a note","purpose":"commenting"},{"type":"TextualBody","value":"tag","purpose":"tagging"}],` +
+		`"target":{"source":"http://localhost/a/` + slug + `","selector":[{"type":"TextQuoteSelector","exact":"a tweet","prefix":"with ","suffix":"."},{"type":"TextPositionSelector","start":10,"end":17}]}}]}}`
+}
+
+// FuzzListImport reads any body as a list to import (Web Annotations, in
+// any of the shapes the model allows): a clear refusal, or items each
+// taken or refused with the reason.
+func FuzzListImport(f *testing.F) {
+	f.Add([]byte(annotationSeed("some-article")))
+	f.Add([]byte(`[{"type":"Annotation","target":"http://x/a/b","bodyValue":"n"}]`))
+	f.Add([]byte(`{"type":"Annotation","body":{"type":"TextualBody","value":"v"},"target":{"source":"x","selector":{"type":"TextPositionSelector","start":-1,"end":9e99}}}`))
+	f.Add([]byte(`{"first":{"items":null}}`))
+	f.Add([]byte(`[1,"x",null,{}]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		anns, err := readAnnotations(body)
+		if err != nil {
+			if readingroom.ErrorCode(err) == readingroom.EINTERNAL || readingroom.ErrorMessage(err) == "" {
+				t.Fatalf("error %v is not a clear refusal", err)
+			}
+			return
+		}
+		for _, a := range anns {
+			if _, err := importedItem(a); err != nil && (readingroom.ErrorCode(err) == readingroom.EINTERNAL || readingroom.ErrorMessage(err) == "") {
+				t.Fatalf("item error %v is not a clear refusal", err)
+			}
+		}
 	})
 }
