@@ -40,7 +40,7 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 		slug, err := url.PathUnescape(chi.URLParam(r, "slug"))
 		var p *store.ArticlePage
 		if err == nil {
-			p, err = s.db.ArticlePage(r.Context(), slug, n)
+			p, err = s.loadPage(r, slug, n, params.Has("page"))
 		} else {
 			err = readingroom.Errorf(readingroom.ENOTFOUND, "bad slug")
 		}
@@ -58,6 +58,21 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(withArticle(r.Context(), p)))
 	})
+}
+
+// loadPage loads page n of the article at slug; but for a paragraph's
+// route with no page asked for, the page that holds the paragraph, if it
+// is a live one, so that the handler need not load a second page.
+func (s *server) loadPage(r *http.Request, slug string, n int, asked bool) (*store.ArticlePage, error) {
+	if pid := chi.URLParam(r, "pid"); pid != "" && !asked && readingroom.ValidParagraphID(pid) {
+		p, err := s.db.ArticlePageOf(r.Context(), slug, pid)
+		if readingroom.ErrorCode(err) != readingroom.ENOTFOUND {
+			return p, err
+		}
+		// Retired, never there, or no such article: the first page, and
+		// the handler says which.
+	}
+	return s.db.ArticlePage(r.Context(), slug, n)
 }
 
 // article shows a page of an article.
