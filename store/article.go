@@ -110,7 +110,10 @@ func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, sour
 		return 0, "", nil, err
 	}
 	ids, err := saveBlocks(ctx, tx, id, nil, a.Blocks, now)
-	return id, slug, ids, err
+	if err != nil {
+		return 0, "", nil, err
+	}
+	return id, slug, ids, indexArticle(ctx, tx, id, a, false)
 }
 
 func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Article, source, now string) ([]string, error) {
@@ -138,7 +141,11 @@ func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Art
 	if err != nil {
 		return nil, err
 	}
-	return saveBlocks(ctx, tx, id, stored, a.Blocks, now)
+	ids, err := saveBlocks(ctx, tx, id, stored, a.Blocks, now)
+	if err != nil {
+		return nil, err
+	}
+	return ids, indexArticle(ctx, tx, id, a, true)
 }
 
 // newSlug chooses a new article's slug: its title's, or, when an article

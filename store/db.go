@@ -32,7 +32,9 @@ type DB struct {
 	searches chan struct{}
 	// searchTimeout bounds one search: SearchTimeout.
 	searchTimeout time.Duration
-	log           *slog.Logger
+	// commonArticles is CommonArticles; tests lower it.
+	commonArticles int
+	log            *slog.Logger
 	// argon is the cost of new password hashes; tests lower it.
 	argon argonParams
 	// hashing holds a token for each password hash under way, so that a
@@ -85,7 +87,7 @@ func dsn(path, params string) (string, error) {
 // name a file in an existing directory; ":memory:" will not do, because the
 // readers open the same file separately from the writer.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{now: time.Now, searchTimeout: SearchTimeout, log: slog.New(slog.DiscardHandler),
+	db := &DB{now: time.Now, searchTimeout: SearchTimeout, commonArticles: CommonArticles, log: slog.New(slog.DiscardHandler),
 		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU())}
 	for _, opt := range opts {
 		opt(db)
@@ -193,14 +195,27 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 	return articles, paragraphs, nil
 }
 
-// IntegrityCheck asks FTS5 to check the full-text index, including (the
-// rank = 1 form) that it matches the paragraphs table it indexes. It goes
-// through the writer because, to SQLite, it is an INSERT.
+// IntegrityCheck asks FTS5 to check the full-text indexes, including (the
+// rank = 1 form) that the paragraph and standfirst indexes match the
+// tables they index, and checks that the article index has one row for
+// each article. It goes through the writer because, to SQLite, each check
+// is an INSERT.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`)
-	if err != nil {
+	for _, check := range []string{
+		`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`,
+		`INSERT INTO head_fts (head_fts, rank) VALUES ('integrity-check', 1)`,
+		`INSERT INTO article_fts (article_fts) VALUES ('integrity-check')`,
+	} {
+		if _, err := db.w.ExecContext(ctx, check); err != nil {
+			return fmt.Errorf("store: integrity check: %w", err)
+		}
+	}
+	var articles, indexed int
+	if err := db.w.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_fts)`).Scan(&articles, &indexed); err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if articles != indexed {
+		return fmt.Errorf("store: integrity check: %d articles, %d in the article index", articles, indexed)
 	}
 	return nil
 }

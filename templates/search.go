@@ -30,9 +30,8 @@ type SearchPage struct {
 	NoSuchPage bool
 	// TooBroad says the search was stopped before it finished.
 	TooBroad bool
-	// Total counts the matching articles; when Capped it is a lower
-	// bound (only the most recently imported matching paragraphs were
-	// ranked).
+	// Total counts the matching articles; Capped says more than Total
+	// match (counting stops there, and only that many are listed).
 	Total   int
 	Capped  bool
 	Results []SearchResult
@@ -68,15 +67,14 @@ func (p SearchPage) MessageHeading() string {
 }
 
 // Count says how many articles match: "1 article", "12 articles", or,
-// when the count stopped at the cap on paragraphs, "at least 1,234
-// articles".
+// when counting stopped, "more than 1,000 articles".
 func (p SearchPage) Count() string {
 	s := formatCount(p.Total) + " articles"
 	if p.Total == 1 {
 		s = "1 article"
 	}
 	if p.Capped {
-		s = "at least " + s
+		s = "more than " + s
 	}
 	return s
 }
@@ -110,10 +108,16 @@ type SearchHit struct {
 	// Snippet is the block's best passage, the matched words marked.
 	Snippet []readingroom.Segment
 	Kind    readingroom.BlockKind
+	// Standfirst says the hit is the article's standfirst, not a block
+	// (URL is then the article's).
+	Standfirst bool
 }
 
 // Label names the hit's kind of block when it is not a plain paragraph.
 func (h SearchHit) Label() string {
+	if h.Standfirst {
+		return "Standfirst"
+	}
 	if h.Kind == readingroom.KindParagraph || h.Kind == "" {
 		return ""
 	}
@@ -149,8 +153,11 @@ const SearchHelpPath = "/search/help"
 // SearchHelpPage explains the query language.
 type SearchHelpPage struct {
 	Page
-	// Candidates is how many matching paragraphs a search ranks at most.
-	Candidates int
+	// MaxCount is where a search stops counting (and listing) articles.
+	MaxCount int
+	// CommonArticles is how many articles a word may be in and still
+	// rank the results.
+	CommonArticles int
 }
 
 // formatCount writes n with thousands separators: 5,000.
@@ -174,11 +181,11 @@ type helpRow struct {
 
 // helpRows are the query language, as the help page lists it.
 var helpRows = []helpRow{
-	{`reading room`, "Paragraphs with every word. An article's title and byline count as part of each of its paragraphs.", `library ledger`},
-	{`"exact phrase"`, "The words together, in this order.", `"reading room"`},
+	{`reading room`, "Articles with every word, anywhere in them: title, standfirst, byline, book details, captions or paragraphs.", `library ledger`},
+	{`"exact phrase"`, "The words together, in this order, within one paragraph (or the title, the standfirst, one caption).", `"reading room"`},
 	{`prefix*`, "Words that start with it: librar* finds library, libraries and librarian.", `librar*`},
-	{`-word`, "Leave out paragraphs with the word. Another paragraph of the same article may still match.", `library -poetry`},
-	{`-"a phrase"`, "Leave out paragraphs with the phrase.", `library -"reading room"`},
+	{`-word`, "Leave out articles with the word anywhere in them.", `library -poetry`},
+	{`-"a phrase"`, "Leave out articles with the phrase.", `library -"small press"`},
 	{`this OR that`, "Either one. Write OR in capitals, between two words or phrases.", `ledger OR subscriptions`},
 	{`title:word`, "The word in the article's title. Works with phrases and prefixes too: title:\"quiet room\", title:lib*.", `title:library`},
 	{`author:word`, "The word in the byline (by: works too).", `author:marlow`},
