@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -49,7 +48,7 @@ func articleDoc(a *readingroom.Article) (books, body string) {
 
 // indexArticle writes the article-level index row of the article with id,
 // replacing any it had. It runs in the transaction that saves the article.
-func indexArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Article, replace bool) error {
+func indexArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Article, replace bool) error {
 	if replace {
 		if err := unindexArticle(ctx, tx, id); err != nil {
 			return err
@@ -66,7 +65,7 @@ func indexArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Arti
 }
 
 // unindexArticle removes the article with id from the article-level index.
-func unindexArticle(ctx context.Context, tx *sql.Tx, id int64) error {
+func unindexArticle(ctx context.Context, tx dbtx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_fts WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("unindex article: %w", err)
 	}

@@ -124,6 +124,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := restoreAutomerge(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
 
 	// The readers open after the writer has created the file and put it in
 	// WAL mode: a read-only connection can do neither.
@@ -216,6 +220,24 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	}
 	if articles != indexed {
 		return fmt.Errorf("store: integrity check: %d articles, %d in the article index", articles, indexed)
+	}
+	return nil
+}
+
+// restoreAutomerge turns FTS5's automatic merging on again where a bulk
+// import that did not finish left it off (see ImportRun).
+func restoreAutomerge(ctx context.Context, w *sql.DB) error {
+	for _, t := range ftsTables {
+		var off bool
+		err := w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`_config WHERE k = 'automerge' AND v = 0)`).Scan(&off)
+		if err != nil {
+			return fmt.Errorf("store: open: %w", err)
+		}
+		if off {
+			if _, err := w.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', ?)`, ftsAutomerge); err != nil {
+				return fmt.Errorf("store: open: %w", err)
+			}
+		}
 	}
 	return nil
 }

@@ -30,7 +30,15 @@ const (
 	CommonArticles = 2000
 	// HitsPerArticle is how many paragraphs a result shows.
 	HitsPerArticle = 3
-	snippetTokens  = 28
+	// Picking the best paragraphs of the articles shown: a clause whose
+	// terms are in at most spanArticles articles is looked up once over
+	// the span of all their blocks (its list is short), a commoner one
+	// article by article; paragraphs are ranked with bm25 for the terms in
+	// at most scoreArticles articles (FTS5 reads a term's whole list to
+	// weigh it).
+	spanArticles  = 100
+	scoreArticles = 500
+	snippetTokens = 28
 	// Markers around matched words in snippets. Control characters never
 	// occur in stored text (the parser drops them), so they cannot be
 	// confused with content.
@@ -131,9 +139,9 @@ func searchStopped(ctx context.Context) error {
 type searcher struct {
 	tx *sql.Tx
 	q  readingroom.Query
-	// common says, for each term of q.Must (clause by clause, alternative
-	// by alternative), whether it is in more than CommonArticles articles.
-	common [][]bool
+	// counts are the articles that hold each term of q.Must (clause by
+	// clause, alternative by alternative), counted up to limit+1.
+	counts [][]int
 	// limit is CommonArticles.
 	limit int
 	// articleID is the article of in:slug; 0 when there is none, -1 when
@@ -196,9 +204,9 @@ func (s *searcher) resolveSlug(ctx context.Context) error {
 // countTerms finds which of the query's terms are common, counting each
 // one's articles only up to CommonArticles+1.
 func (s *searcher) countTerms(ctx context.Context) error {
-	s.common = make([][]bool, len(s.q.Must))
+	s.counts = make([][]int, len(s.q.Must))
 	for i, c := range s.q.Must {
-		s.common[i] = make([]bool, len(c))
+		s.counts[i] = make([]int, len(c))
 		for k, t := range c {
 			var n int
 			err := s.tx.QueryRowContext(ctx, `
@@ -208,7 +216,7 @@ func (s *searcher) countTerms(ctx context.Context) error {
 			if err != nil {
 				return searchError(err)
 			}
-			s.common[i][k] = n > s.limit
+			s.counts[i][k] = n
 		}
 	}
 	return nil
@@ -217,7 +225,7 @@ func (s *searcher) countTerms(ctx context.Context) error {
 // clauseCommon reports whether clause i has a common alternative, so that
 // the articles it matches are not bounded by CommonArticles.
 func (s *searcher) clauseCommon(i int) bool {
-	return slices.Contains(s.common[i], true)
+	return slices.Max(s.counts[i]) > s.limit
 }
 
 // rankExpr is the article-level expression of the query's clauses whose
@@ -396,33 +404,39 @@ func (s *searcher) results(ctx context.Context, shown []scored) ([]SearchResult,
 	return out, nil
 }
 
-// wordClauses are the query's clauses as they apply to a block: each
-// clause's alternatives that are not tied to the title or byline, with
-// whether any of them is common. A clause of only title: or author: terms
-// says nothing about blocks and is left out.
-func (s *searcher) wordClauses() (clauses []readingroom.Clause, common []bool) {
+// wordClause is a clause of the query as it applies to a block: its
+// alternatives that are not tied to the title or byline, and how many
+// articles hold them (the sum of the alternatives' counts).
+type wordClause struct {
+	terms    readingroom.Clause
+	articles int
+}
+
+// wordClauses are the query's clauses as they apply to a block. A clause
+// of only title: or author: terms says nothing about blocks and is left
+// out.
+func (s *searcher) wordClauses() []wordClause {
+	var out []wordClause
 	for i, c := range s.q.Must {
-		var words readingroom.Clause
-		isCommon := false
+		var w wordClause
 		for k, t := range c {
 			if t.Field == readingroom.FieldAny {
-				words = append(words, t)
-				isCommon = isCommon || s.common[i][k]
+				w.terms = append(w.terms, t)
+				w.articles += s.counts[i][k]
 			}
 		}
-		if len(words) > 0 {
-			clauses = append(clauses, words)
-			common = append(common, isCommon)
+		if len(w.terms) > 0 {
+			out = append(out, w)
 		}
 	}
-	return clauses, common
+	return out
 }
 
 // bestBlocks returns, for each article of ids, its blocks that hold a word
 // of the query, best first.
 func (s *searcher) bestBlocks(ctx context.Context, ids []int64) (map[int64][]*block, error) {
 	out := make(map[int64][]*block, len(ids))
-	clauses, common := s.wordClauses()
+	clauses := s.wordClauses()
 	if len(clauses) == 0 {
 		return out, nil
 	}
@@ -454,63 +468,76 @@ func (s *searcher) bestBlocks(ctx context.Context, ids []int64) (map[int64][]*bl
 		}
 		lo, hi = min(lo, b.id), max(hi, b.id)
 	}
-
-	// Which clauses each block holds. A rare clause is looked up once for
-	// all the articles' blocks (its list is short); a common one article by
-	// article, within each article's rows.
-	for i, c := range clauses {
-		expr := MatchExpr(readingroom.Query{Must: []readingroom.Clause{c}})
+	// inSpans is a statement over the blocks of the articles shown: one
+	// range for all of them, or one per article.
+	inSpans := func(selectFrom, expr string, each bool) (string, []any) {
+		if !each {
+			return selectFrom + ` WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`, []any{expr, lo, hi}
+		}
 		var (
 			query strings.Builder
 			args  []any
 		)
-		if !common[i] {
-			query.WriteString(`SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`)
-			args = append(args, expr, lo, hi)
+		for _, id := range ids {
+			sp := spans[id]
+			if sp == nil {
+				continue
+			}
+			if len(args) > 0 {
+				query.WriteString(" UNION ALL ")
+			}
+			query.WriteString(selectFrom + ` WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`)
+			args = append(args, expr, sp.lo, sp.hi)
+		}
+		return query.String(), args
+	}
+
+	// bm25 for the rarer words, in one statement: FTS5 weighs a term by
+	// reading its whole list, once a statement.
+	var (
+		scoredWords readingroom.Clause
+		scoredAll   = true
+	)
+	for _, c := range clauses {
+		if c.articles <= scoreArticles {
+			scoredWords = append(scoredWords, c.terms...)
 		} else {
-			for _, id := range ids {
-				sp := spans[id]
-				if sp == nil {
-					continue
-				}
-				if len(args) > 0 {
-					query.WriteString(" UNION ALL ")
-				}
-				query.WriteString(`SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`)
-				args = append(args, expr, sp.lo, sp.hi)
-			}
-		}
-		rows, err := scanRows(ctx, s.tx, scanInt64, query.String(), args...)
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for _, id := range rows {
-			if b := byID[id]; b != nil {
-				b.words |= 1 << i
-			}
+			scoredAll = false
 		}
 	}
-	// bm25 for the rare clauses, whose weight FTS5 finds from their short
-	// lists.
-	var rare readingroom.Clause
-	for i, c := range clauses {
-		if !common[i] {
-			rare = append(rare, c...)
-		}
-	}
-	if len(rare) > 0 {
-		expr := MatchExpr(readingroom.Query{Must: []readingroom.Clause{rare}})
+	if len(scoredWords) > 0 {
+		expr := MatchExpr(readingroom.Query{Must: []readingroom.Clause{scoredWords}})
+		query, args := inSpans(`SELECT rowid, -bm25(search_fts) FROM search_fts`, expr, false)
 		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (scored, error) {
 			var x scored
 			err := rows.Scan(&x.id, &x.score)
 			return x, err
-		}, `SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`, expr, lo, hi)
+		}, query, args...)
 		if err != nil {
 			return nil, searchError(err)
 		}
 		for _, x := range rows {
 			if b := byID[x.id]; b != nil {
 				b.score = x.score
+				if len(clauses) == 1 {
+					b.words = 1 // the one clause: no need to look again
+				}
+			}
+		}
+	}
+	// Which clauses each block holds.
+	if len(clauses) > 1 || !scoredAll {
+		for i, c := range clauses {
+			expr := MatchExpr(readingroom.Query{Must: []readingroom.Clause{c.terms}})
+			query, args := inSpans(`SELECT rowid FROM search_fts`, expr, c.articles > spanArticles)
+			rows, err := scanRows(ctx, s.tx, scanInt64, query, args...)
+			if err != nil {
+				return nil, searchError(err)
+			}
+			for _, id := range rows {
+				if b := byID[id]; b != nil {
+					b.words |= 1 << i
+				}
 			}
 		}
 	}
@@ -537,10 +564,9 @@ func (s *searcher) bestBlocks(ctx context.Context, ids []int64) (map[int64][]*bl
 // wordsExpr is the paragraph-level expression that marks every word of
 // the query a block can hold.
 func (s *searcher) wordsExpr() string {
-	clauses, _ := s.wordClauses()
 	var words readingroom.Clause
-	for _, c := range clauses {
-		words = append(words, c...)
+	for _, c := range s.wordClauses() {
+		words = append(words, c.terms...)
 	}
 	return MatchExpr(readingroom.Query{Must: []readingroom.Clause{words}})
 }
@@ -586,7 +612,7 @@ func (s *searcher) fallbackHits(ctx context.Context, ids []int64) (map[int64]Sea
 	if len(ids) == 0 {
 		return out, nil
 	}
-	if clauses, _ := s.wordClauses(); len(clauses) > 0 {
+	if len(s.wordClauses()) > 0 {
 		args := append([]any{markOpen, markClose, snippetTokens, s.wordsExpr()}, anys(ids)...)
 		type row struct {
 			id  int64

@@ -467,6 +467,9 @@ func TestSearchCountsUpToMaxCount(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
 	res, err := db.Search(ctx, readingroom.ParseQuery("lantern"), 1, 10)
 	if err != nil {
 		t.Fatal(err)
