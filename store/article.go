@@ -121,10 +121,14 @@ func insertArticle(ctx context.Context, tx dbtx, a *readingroom.Article, fp, sou
 	if err != nil {
 		return 0, "", nil, err
 	}
-	return id, slug, ids, indexArticle(ctx, tx, id, a, false)
+	return id, slug, ids, indexArticle(ctx, tx, id)
 }
 
 func updateArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Article, fp, source, now string) ([]string, error) {
+	// The index is given the old text before it changes.
+	if err := unindexArticle(ctx, tx, id); err != nil {
+		return nil, err
+	}
 	// The slug and created_at are kept, so links keep working; the key
 	// follows the title when the title was edited.
 	_, err := tx.ExecContext(ctx, `
@@ -153,7 +157,7 @@ func updateArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Articl
 	if err != nil {
 		return nil, err
 	}
-	return ids, indexArticle(ctx, tx, id, a, true)
+	return ids, indexArticle(ctx, tx, id)
 }
 
 // newSlug chooses a new article's slug: its title's, or, when an article

@@ -199,27 +199,15 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 	return articles, paragraphs, nil
 }
 
-// IntegrityCheck asks FTS5 to check the full-text indexes, including (the
-// rank = 1 form) that the paragraph and standfirst indexes match the
-// tables they index, and checks that the article index has one row for
-// each article. It goes through the writer because, to SQLite, each check
-// is an INSERT.
+// IntegrityCheck asks FTS5 to check the full-text index, including (the
+// rank = 1 form) that it matches the articles it indexes, as the view
+// article_docs reads them. It goes through the writer because, to SQLite,
+// it is an INSERT.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
-	for _, check := range []string{
-		`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`,
-		`INSERT INTO head_fts (head_fts, rank) VALUES ('integrity-check', 1)`,
-		`INSERT INTO article_fts (article_fts) VALUES ('integrity-check')`,
-	} {
-		if _, err := db.w.ExecContext(ctx, check); err != nil {
-			return fmt.Errorf("store: integrity check: %w", err)
-		}
-	}
-	var articles, indexed int
-	if err := db.w.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_fts)`).Scan(&articles, &indexed); err != nil {
+	_, err := db.w.ExecContext(ctx,
+		`INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
+	if err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)
-	}
-	if articles != indexed {
-		return fmt.Errorf("store: integrity check: %d articles, %d in the article index", articles, indexed)
 	}
 	return nil
 }

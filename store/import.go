@@ -65,7 +65,7 @@ const (
 )
 
 // ftsTables are the full-text indexes an import writes.
-var ftsTables = []string{"search_fts", "article_fts", "head_fts"}
+var ftsTables = []string{"article_fts"}
 
 // ImportSummary counts what an import did.
 type ImportSummary struct {

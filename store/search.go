@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -30,24 +31,16 @@ const (
 	CommonArticles = 2000
 	// HitsPerArticle is how many paragraphs a result shows.
 	HitsPerArticle = 3
-	// Picking the best paragraphs of the articles shown: a clause whose
-	// terms are in at most spanArticles articles is looked up once over
-	// the span of all their blocks (its list is short), a commoner one
-	// article by article; paragraphs are ranked with bm25 for the terms in
-	// at most scoreArticles articles (FTS5 reads a term's whole list to
-	// weigh it).
-	spanArticles  = 100
-	scoreArticles = 500
-	snippetTokens = 28
+	snippetTokens  = 28
 	// Markers around matched words in snippets. Control characters never
 	// occur in stored text (the parser drops them), so they cannot be
 	// confused with content.
 	markOpen, markClose = "\x02", "\x03"
 )
 
-// articleWeights are the bm25 weights of article_fts's columns (title,
-// byline, standfirst, books, body): a word in the title counts most.
-const articleWeights = "10.0, 4.0, 3.0, 2.0, 1.0"
+// articleWeights are the bm25 weights of article_fts's columns (body,
+// title, byline, standfirst, books): a word in the title counts most.
+const articleWeights = "1.0, 10.0, 4.0, 3.0, 2.0"
 
 // SearchHit is one block of a matching article, shown as a snippet.
 type SearchHit struct {
@@ -335,19 +328,7 @@ func scanInt64(rows *sql.Rows) (int64, error) {
 	return v, err
 }
 
-// block is a block of an article on the page.
-type block struct {
-	id        int64
-	articleID int64
-	position  int
-	words     uint64 // bit i: the block holds clause i of the words
-	score     float64
-}
-
-// results reads the articles shown and picks each one's best blocks:
-// those holding the most of the query's words, then by bm25, then in
-// order; an article that matched by its title, byline, standfirst or
-// books alone shows its standfirst (marked) or its first paragraph.
+// results reads the articles shown and picks each one's best blocks.
 func (s *searcher) results(ctx context.Context, shown []scored) ([]SearchResult, error) {
 	ids := make([]int64, len(shown))
 	for i, x := range shown {
@@ -357,51 +338,256 @@ func (s *searcher) results(ctx context.Context, shown []scored) ([]SearchResult,
 	if err != nil {
 		return nil, err
 	}
-	hits, err := s.bestBlocks(ctx, ids)
+	hits, err := s.hits(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]SearchResult, len(shown))
-	var bare []int64 // articles with no block that holds a word
 	for i, x := range shown {
 		r, ok := articles[x.id]
 		if !ok {
 			return nil, fmt.Errorf("store: search: article %d of a match is gone", x.id)
 		}
-		r.Score = x.score
-		r.Matches = len(hits[x.id])
-		if r.Matches == 0 {
-			bare = append(bare, x.id)
-		}
+		h := hits[x.id]
+		r.Score, r.Matches, r.Hits = x.score, h.matches, h.hits
 		out[i] = r
 	}
-	var shownBlocks []*block
-	for _, x := range shown {
-		bs := hits[x.id]
-		shownBlocks = append(shownBlocks, bs[:min(HitsPerArticle, len(bs))]...)
-	}
-	snips, err := s.snippets(ctx, shownBlocks)
+	return out, nil
+}
+
+// articleHits are an article's best blocks, and how many blocks hold a
+// word of the query.
+type articleHits struct {
+	hits    []SearchHit
+	matches int
+}
+
+// blockRef is a stored block of an article shown, in order.
+type blockRef struct {
+	pid  string
+	kind readingroom.BlockKind
+}
+
+// hit is a block that holds words of the query, while its article's best
+// are picked.
+type hit struct {
+	SearchHit
+	position int
+	words    uint64 // bit i: the block holds clause i of wordClauses
+	text     string // with the marks
+}
+
+// hits picks the best blocks of each article of ids: the index marks the
+// query's words in the article's text (highlight, on the articles shown
+// only), the text is cut back into its blocks at the block breaks, and the
+// blocks holding the most of the query's words come first, then those where
+// they weigh most, then in order. An article whose blocks hold none of its
+// words (it matched by its title, byline, standfirst or books) shows its
+// standfirst, marked, when that holds one, or else its first paragraph.
+func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits, error) {
+	out := make(map[int64]articleHits, len(ids))
+	blocks, err := loadBlockRefs(ctx, s.tx, ids)
 	if err != nil {
 		return nil, err
 	}
-	for i, x := range shown {
-		bs := hits[x.id]
-		for _, b := range bs[:min(HitsPerArticle, len(bs))] {
-			h := snips[b.id]
-			h.Score = float64(bits.OnesCount64(b.words)) + b.score/(1+b.score)
-			out[i].Hits = append(out[i].Hits, h)
+	clauses := s.wordClauses()
+	w := newWeigher(clauses, s.limit)
+	standfirsts := map[int64][]readingroom.Segment{}
+	if len(clauses) > 0 {
+		type row struct {
+			id               int64
+			body, standfirst string
+		}
+		args := append([]any{markOpen, markClose, markOpen, markClose, s.wordsExpr()}, anys(ids)...)
+		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
+			var x row
+			err := rows.Scan(&x.id, &x.body, &x.standfirst)
+			return x, err
+		}, `SELECT rowid, highlight(article_fts, 0, ?, ?), highlight(article_fts, 3, ?, ?)
+			FROM article_fts WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		for _, x := range rows {
+			if strings.Contains(x.standfirst, markOpen) {
+				standfirsts[x.id] = readingroom.MarkedSegments(x.standfirst, markOpen, markClose)
+			}
+			refs := blocks[x.id]
+			parts := strings.Split(x.body, blockBreak)
+			if len(refs) == 0 || len(parts) != len(refs) {
+				// A block whose text holds the break itself would put
+				// every later one out of place: show none rather than
+				// the wrong ones.
+				continue
+			}
+			var found []hit
+			for i, p := range parts {
+				if !strings.Contains(p, markOpen) {
+					continue
+				}
+				h := hit{SearchHit: SearchHit{PID: refs[i].pid, Kind: refs[i].kind}, position: i, text: p}
+				h.words, h.Score = w.weigh(p)
+				found = append(found, h)
+			}
+			slices.SortFunc(found, func(a, b hit) int {
+				if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
+					return c
+				}
+				if c := cmp.Compare(b.Score, a.Score); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.position, b.position)
+			})
+			ah := articleHits{matches: len(found)}
+			for _, h := range found[:min(HitsPerArticle, len(found))] {
+				h.Snippet = readingroom.Excerpt(readingroom.MarkedSegments(h.text, markOpen, markClose), snippetTokens)
+				h.Score += float64(bits.OnesCount64(h.words))
+				ah.hits = append(ah.hits, h.SearchHit)
+			}
+			out[x.id] = ah
 		}
 	}
-	fallback, err := s.fallbackHits(ctx, bare)
-	if err != nil {
-		return nil, err
-	}
-	for i, x := range shown {
-		if h, ok := fallback[x.id]; ok {
-			out[i].Hits = []SearchHit{h}
+	for _, id := range ids {
+		if out[id].matches > 0 {
+			continue
+		}
+		if segs, ok := standfirsts[id]; ok {
+			out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
+			continue
+		}
+		h, ok, err := firstParagraph(ctx, s.tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[id] = articleHits{hits: []SearchHit{h}}
 		}
 	}
 	return out, nil
+}
+
+// weigher tells which of the query's clauses a block's marked words are,
+// and scores the block for them.
+type weigher struct {
+	clauses []wordClause
+	limit   int
+	// held caches which clauses a marked stretch of text is: the same
+	// words are marked again and again.
+	held map[string]uint64
+}
+
+func newWeigher(clauses []wordClause, limit int) *weigher {
+	return &weigher{clauses: clauses, limit: limit, held: map[string]uint64{}}
+}
+
+// heldBy returns the clauses marked is an instance of (bit 63 when the
+// comparison finds none: the index matched it to some word all the same).
+func (w *weigher) heldBy(marked string) uint64 {
+	if len(w.clauses) == 1 {
+		return 1
+	}
+	if b, ok := w.held[marked]; ok {
+		return b
+	}
+	var b uint64
+	for i, c := range w.clauses {
+		for _, t := range c.terms {
+			if t.Holds(marked) {
+				b |= 1 << i
+				break
+			}
+		}
+	}
+	if b == 0 {
+		b = 1 << 63
+	}
+	w.held[marked] = b
+	return b
+}
+
+// weigh reads a block's text with its marks and returns the clauses it
+// holds and a bm25-like score for them: each clause's marks, saturating,
+// weighted by how rare the clause is, the block's length considered. The
+// score is below 1, so that it orders blocks holding as many clauses.
+func (w *weigher) weigh(text string) (uint64, float64) {
+	var (
+		words uint64
+		tf    [64]int
+	)
+	for rest := text; ; {
+		i := strings.Index(rest, markOpen)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(markOpen):]
+		j := strings.Index(rest, markClose)
+		if j < 0 {
+			j = len(rest)
+		}
+		b := w.heldBy(rest[:j])
+		words |= b
+		for k := range w.clauses {
+			if b&(1<<k) != 0 {
+				tf[k]++
+			}
+		}
+		rest = rest[j:]
+	}
+	const k1, b, avgBytes = 1.2, 0.75, 400.0
+	var score float64
+	for i, c := range w.clauses {
+		if tf[i] == 0 {
+			continue
+		}
+		idf := math.Log(1 + float64(w.limit+1)/(float64(c.articles)+0.5))
+		f := float64(tf[i])
+		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(len(text))/avgBytes))
+	}
+	return words, score / (1 + score)
+}
+
+// loadBlockRefs reads the pid and kind of every block of the articles with
+// ids, in order.
+func loadBlockRefs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]blockRef, error) {
+	type row struct {
+		articleID int64
+		ref       blockRef
+	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var x row
+		err := rows.Scan(&x.articleID, &x.ref.pid, &x.ref.kind)
+		return x, err
+	}, `SELECT article_id, pid, kind FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`)
+		ORDER BY article_id, position`, anys(ids)...)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make(map[int64][]blockRef, len(ids))
+	for _, x := range rows {
+		out[x.articleID] = append(out[x.articleID], x.ref)
+	}
+	return out, nil
+}
+
+// firstParagraph is the hit an article shows when it matched by its title
+// or byline alone: its first paragraph (its first block when it has no
+// paragraph), unmarked.
+func firstParagraph(ctx context.Context, tx *sql.Tx, id int64) (SearchHit, bool, error) {
+	var (
+		h    SearchHit
+		text string
+	)
+	err := tx.QueryRowContext(ctx, `
+		SELECT pid, kind, text FROM paragraphs WHERE article_id = ?
+		ORDER BY kind != 'paragraph', position LIMIT 1`, id).Scan(&h.PID, &h.Kind, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SearchHit{}, false, nil // an article of a title alone
+	}
+	if err != nil {
+		return SearchHit{}, false, searchError(err)
+	}
+	h.Snippet = readingroom.Excerpt([]readingroom.Segment{{Text: text}}, snippetTokens)
+	return h, true, nil
 }
 
 // wordClause is a clause of the query as it applies to a block: its
@@ -414,7 +600,7 @@ type wordClause struct {
 
 // wordClauses are the query's clauses as they apply to a block. A clause
 // of only title: or author: terms says nothing about blocks and is left
-// out.
+// out. At most 63 are told apart.
 func (s *searcher) wordClauses() []wordClause {
 	var out []wordClause
 	for i, c := range s.q.Must {
@@ -425,243 +611,21 @@ func (s *searcher) wordClauses() []wordClause {
 				w.articles += s.counts[i][k]
 			}
 		}
-		if len(w.terms) > 0 {
+		if len(w.terms) > 0 && len(out) < 63 {
 			out = append(out, w)
 		}
 	}
 	return out
 }
 
-// bestBlocks returns, for each article of ids, its blocks that hold a word
-// of the query, best first.
-func (s *searcher) bestBlocks(ctx context.Context, ids []int64) (map[int64][]*block, error) {
-	out := make(map[int64][]*block, len(ids))
-	clauses := s.wordClauses()
-	if len(clauses) == 0 {
-		return out, nil
-	}
-	// Every block of the articles shown, read from the index on
-	// (article_id, position) alone.
-	all, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (block, error) {
-		var b block
-		err := rows.Scan(&b.articleID, &b.position, &b.id)
-		return b, err
-	}, `SELECT article_id, position, id FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
-	if err != nil {
-		return nil, searchError(err)
-	}
-	if len(all) == 0 {
-		return out, nil
-	}
-	byID := make(map[int64]*block, len(all))
-	type span struct{ lo, hi int64 }
-	spans := map[int64]*span{}
-	var lo, hi int64 = all[0].id, all[0].id
-	for i := range all {
-		b := &all[i]
-		byID[b.id] = b
-		sp := spans[b.articleID]
-		if sp == nil {
-			spans[b.articleID] = &span{b.id, b.id}
-		} else {
-			sp.lo, sp.hi = min(sp.lo, b.id), max(sp.hi, b.id)
-		}
-		lo, hi = min(lo, b.id), max(hi, b.id)
-	}
-	// inSpans is a statement over the blocks of the articles shown: one
-	// range for all of them, or one per article.
-	inSpans := func(selectFrom, expr string, each bool) (string, []any) {
-		if !each {
-			return selectFrom + ` WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`, []any{expr, lo, hi}
-		}
-		var (
-			query strings.Builder
-			args  []any
-		)
-		for _, id := range ids {
-			sp := spans[id]
-			if sp == nil {
-				continue
-			}
-			if len(args) > 0 {
-				query.WriteString(" UNION ALL ")
-			}
-			query.WriteString(selectFrom + ` WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?`)
-			args = append(args, expr, sp.lo, sp.hi)
-		}
-		return query.String(), args
-	}
-
-	// bm25 for the rarer words, in one statement: FTS5 weighs a term by
-	// reading its whole list, once a statement.
-	var (
-		scoredWords readingroom.Clause
-		scoredAll   = true
-	)
-	for _, c := range clauses {
-		if c.articles <= scoreArticles {
-			scoredWords = append(scoredWords, c.terms...)
-		} else {
-			scoredAll = false
-		}
-	}
-	if len(scoredWords) > 0 {
-		expr := MatchExpr(readingroom.Query{Must: []readingroom.Clause{scoredWords}})
-		query, args := inSpans(`SELECT rowid, -bm25(search_fts) FROM search_fts`, expr, false)
-		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (scored, error) {
-			var x scored
-			err := rows.Scan(&x.id, &x.score)
-			return x, err
-		}, query, args...)
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for _, x := range rows {
-			if b := byID[x.id]; b != nil {
-				b.score = x.score
-				if len(clauses) == 1 {
-					b.words = 1 // the one clause: no need to look again
-				}
-			}
-		}
-	}
-	// Which clauses each block holds.
-	if len(clauses) > 1 || !scoredAll {
-		for i, c := range clauses {
-			expr := MatchExpr(readingroom.Query{Must: []readingroom.Clause{c.terms}})
-			query, args := inSpans(`SELECT rowid FROM search_fts`, expr, c.articles > spanArticles)
-			rows, err := scanRows(ctx, s.tx, scanInt64, query, args...)
-			if err != nil {
-				return nil, searchError(err)
-			}
-			for _, id := range rows {
-				if b := byID[id]; b != nil {
-					b.words |= 1 << i
-				}
-			}
-		}
-	}
-	for i := range all {
-		b := &all[i]
-		if b.words != 0 {
-			out[b.articleID] = append(out[b.articleID], b)
-		}
-	}
-	for _, bs := range out {
-		slices.SortFunc(bs, func(a, b *block) int {
-			if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(b.score, a.score); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.position, b.position)
-		})
-	}
-	return out, nil
-}
-
-// wordsExpr is the paragraph-level expression that marks every word of
-// the query a block can hold.
+// wordsExpr is the expression that marks every word of the query a block
+// can hold.
 func (s *searcher) wordsExpr() string {
 	var words readingroom.Clause
 	for _, c := range s.wordClauses() {
 		words = append(words, c.terms...)
 	}
 	return MatchExpr(readingroom.Query{Must: []readingroom.Clause{words}})
-}
-
-// snippets returns the hit of each of blocks, its words marked, by id.
-func (s *searcher) snippets(ctx context.Context, blocks []*block) (map[int64]SearchHit, error) {
-	out := make(map[int64]SearchHit, len(blocks))
-	if len(blocks) == 0 {
-		return out, nil
-	}
-	args := []any{markOpen, markClose, snippetTokens, s.wordsExpr()}
-	for _, b := range blocks {
-		args = append(args, b.id)
-	}
-	type row struct {
-		id  int64
-		hit SearchHit
-		raw string
-	}
-	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
-		var x row
-		err := rows.Scan(&x.id, &x.hit.PID, &x.hit.Kind, &x.raw)
-		return x, err
-	}, `SELECT p.id, p.pid, p.kind, snippet(search_fts, 0, ?, ?, '…', ?)
-		FROM search_fts JOIN paragraphs p ON p.id = search_fts.rowid
-		WHERE search_fts MATCH ? AND search_fts.rowid IN (`+placeholders(len(blocks))+`)`, args...)
-	if err != nil {
-		return nil, searchError(err)
-	}
-	for _, x := range rows {
-		x.hit.Snippet = readingroom.MarkedSegments(x.raw, markOpen, markClose)
-		out[x.id] = x.hit
-	}
-	return out, nil
-}
-
-// fallbackHits gives each of ids, articles that matched with no block
-// holding a word of the query, one hit: its standfirst, marked, when it
-// holds one, or else its first paragraph (its first block when it has no
-// paragraph).
-func (s *searcher) fallbackHits(ctx context.Context, ids []int64) (map[int64]SearchHit, error) {
-	out := make(map[int64]SearchHit, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	if len(s.wordClauses()) > 0 {
-		args := append([]any{markOpen, markClose, snippetTokens, s.wordsExpr()}, anys(ids)...)
-		type row struct {
-			id  int64
-			raw string
-		}
-		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
-			var x row
-			err := rows.Scan(&x.id, &x.raw)
-			return x, err
-		}, `SELECT rowid, snippet(head_fts, 0, ?, ?, '…', ?) FROM head_fts
-			WHERE head_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
-		if err != nil {
-			return nil, searchError(err)
-		}
-		for _, x := range rows {
-			out[x.id] = SearchHit{Snippet: readingroom.MarkedSegments(x.raw, markOpen, markClose)}
-		}
-	}
-	for _, id := range ids {
-		if _, ok := out[id]; ok {
-			continue
-		}
-		var (
-			h    SearchHit
-			text string
-		)
-		err := s.tx.QueryRowContext(ctx, `
-			SELECT pid, kind, text FROM paragraphs WHERE article_id = ?
-			ORDER BY kind != 'paragraph', position LIMIT 1`, id).Scan(&h.PID, &h.Kind, &text)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // an article of title alone: no hit to show
-		}
-		if err != nil {
-			return nil, searchError(err)
-		}
-		h.Snippet = []readingroom.Segment{{Text: openingWords(text, snippetTokens)}}
-		out[id] = h
-	}
-	return out, nil
-}
-
-// openingWords is the first n words of text, with an ellipsis when there
-// are more.
-func openingWords(text string, n int) string {
-	words := strings.Fields(text)
-	if len(words) <= n {
-		return strings.Join(words, " ")
-	}
-	return strings.Join(words[:n], " ") + "…"
 }
 
 // loadResultArticles reads the articles with ids, by id.
