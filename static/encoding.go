@@ -54,27 +54,29 @@ func Negotiate(r *http.Request) Encoding {
 	return Identity
 }
 
-// Effort says how hard Compress works: Best for what is compressed once
-// and kept (files, cached pages), Fast for a page made for one request.
+// Effort says how hard Compress works: Fast for a page made for one
+// request, Kept for one kept and sent many times (a cached article page),
+// Best for the files, compressed once a process.
 type Effort int
 
 // The efforts.
 const (
 	Fast Effort = iota
+	Kept
 	Best
 )
 
 var (
-	gzipWriters   [2]sync.Pool
-	brotliWriters [2]sync.Pool
+	gzipWriters   [3]sync.Pool
+	brotliWriters [3]sync.Pool
 )
 
-// gzip and Brotli levels for each effort: Brotli's best (11) is slow, but
-// done once; its level 5 compresses a page in about the time gzip's
-// default does, and smaller.
+// gzip and Brotli levels for each effort. On a 10 KB article page: gzip
+// takes 0.3 ms at any level (3.5 KB); Brotli 4 takes 0.9 ms (3.4 KB), 9
+// takes 7.5 ms (3.3 KB) and 11 takes 33 ms (2.9 KB).
 var (
-	gzipLevels   = [2]int{gzip.DefaultCompression, gzip.BestCompression}
-	brotliLevels = [2]int{5, brotli.BestCompression}
+	gzipLevels   = [3]int{gzip.DefaultCompression, gzip.BestCompression, gzip.BestCompression}
+	brotliLevels = [3]int{4, 9, brotli.BestCompression}
 )
 
 // Compress returns data in the coding enc (data itself for Identity).

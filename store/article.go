@@ -360,3 +360,32 @@ func loadBooks(ctx context.Context, tx dbtx, articleID int64) ([]readingroom.Boo
 	}
 	return books, nil
 }
+
+// ArticleStamp is what tells one version of an article from another: its
+// fingerprint (any change to what it shows changes it) and when it was
+// last written.
+type ArticleStamp struct {
+	Fingerprint string
+	Updated     time.Time
+}
+
+// Stamp returns the stamp of the article at slug, with one look-up: what
+// a cache of its pages needs to know whether a page is still good. An
+// unknown slug is ENOTFOUND.
+func (db *DB) Stamp(ctx context.Context, slug string) (ArticleStamp, error) {
+	var (
+		st      ArticleStamp
+		updated string
+	)
+	err := db.r.QueryRowContext(ctx, `SELECT fingerprint, updated_at FROM articles WHERE slug = ?`, slug).Scan(&st.Fingerprint, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ArticleStamp{}, readingroom.Errorf(readingroom.ENOTFOUND, "no article at %q", slug)
+	}
+	if err != nil {
+		return ArticleStamp{}, fmt.Errorf("store: stamp %q: %w", slug, err)
+	}
+	if st.Updated, err = time.Parse(time.RFC3339, updated); err != nil {
+		return ArticleStamp{}, fmt.Errorf("store: stamp %q: %w", slug, err)
+	}
+	return st, nil
+}
