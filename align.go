@@ -159,16 +159,19 @@ func (a *aligner) reviveRetired(retired []PrevBlock) map[int]int {
 // best-scoring pairs first.
 func (a *aligner) matchSimilar(revive map[int]int) {
 	var freeNew, freeOld []int
-	for i := range a.blocks {
-		if _, revived := revive[i]; a.match[i] < 0 && !revived {
-			freeNew = append(freeNew, i)
-			a.newWords[i] = words(a.normNew[i])
-		}
-	}
 	for j := range a.prev {
 		if !a.taken[j] {
 			freeOld = append(freeOld, j)
 			a.oldWords[j] = words(a.normPrev[j])
+		}
+	}
+	if len(freeOld) == 0 {
+		return // nothing to match with (a new article): spare the word sets
+	}
+	for i := range a.blocks {
+		if _, revived := revive[i]; a.match[i] < 0 && !revived {
+			freeNew = append(freeNew, i)
+			a.newWords[i] = words(a.normNew[i])
 		}
 	}
 	window := len(a.prev) + len(a.blocks) // compare everything...

@@ -65,3 +65,13 @@ func TestTermHolds(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExcerpt cuts a marked paragraph of 120 words to a snippet.
+func BenchmarkExcerpt(b *testing.B) {
+	text := strings.Repeat("The reading room kept its \x02lamps\x03 lit until late, and the readers stayed on. ", 8)
+	segs := MarkedSegments(text, "\x02", "\x03")
+	b.ReportAllocs()
+	for b.Loop() {
+		Excerpt(segs, 28)
+	}
+}
