@@ -242,17 +242,17 @@ func (a *aligner) assignIDs(retired []PrevBlock, revive map[int]int, used map[st
 	}
 	slices.Sort(al.Revived)
 	occurrence := map[string]int{}
-	for i, b := range a.blocks {
+	for i := range a.blocks {
 		n := a.normNew[i]
 		k := occurrence[n]
 		occurrence[n]++
 		if al.IDs[i] != "" {
 			continue
 		}
-		id := ParagraphID(b.Text, k)
+		id := normalizedID(n, k)
 		for reserved[id] {
 			k++
-			id = ParagraphID(b.Text, k)
+			id = normalizedID(n, k)
 		}
 		reserved[id] = true
 		al.IDs[i] = id

@@ -29,7 +29,11 @@ const ParagraphIDLen = 8
 // An id is computed once, when a paragraph first appears, and then stored:
 // later edits to the text never change it.
 func ParagraphID(text string, occurrence int) string {
-	s := Normalize(text)
+	return normalizedID(Normalize(text), occurrence)
+}
+
+// normalizedID is ParagraphID of a text already normalised.
+func normalizedID(s string, occurrence int) string {
 	if occurrence > 0 {
 		s += "\x00" + strconv.Itoa(occurrence)
 	}

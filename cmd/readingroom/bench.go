@@ -103,6 +103,9 @@ func (b *bench) run(ctx context.Context) error {
 		return err
 	}
 	classes := b.lib.queryClasses()
+	for _, c := range classes {
+		b.progress("queries, %s: %s", c.name, strings.Join(c.queries, " | "))
+	}
 
 	b.progress("bare FTS5: insert")
 	bare, bareRate, err := b.bareImport(ctx)

@@ -43,7 +43,7 @@ func TestBench(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	for _, want := range []string{"| import |", "| database ÷ text |", "search p50, frequent", "search p99, rare", `search p99, "of the"`,
+	for _, want := range []string{"| import |", "| database ÷ text |", "search p50, frequent", "search p99, rare (3", `search p99, "of the"`,
 		"| article page, 8 connections |", "mix of pages and searches", "| peak server RSS |", "60 articles"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)

@@ -78,7 +78,13 @@ type benchLibrary struct {
 	paragraphs []int
 	vocab      []string
 	total      int // paragraphs
+	// rare are words planted in three articles each (rareWords of them).
+	rare []string
 }
+
+// rareWords is how many rare words a library has, each in three of its
+// articles: Zipf's tail alone has no word that rare in a large library.
+const rareWords = 10
 
 // generateLibrary writes n articles to dir, numbered from first (so that
 // two libraries of one run have different titles), from seed.
@@ -88,6 +94,15 @@ func generateLibrary(dir string, n, first int, seed uint64) (*benchLibrary, erro
 	}
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	lib := &benchLibrary{vocab: vocabulary(), articles: n}
+	plant := map[int][]string{} // article index -> the rare words it holds
+	for k := range rareWords {
+		w := pseudoWord(600_000 + int(seed)*rareWords + k)
+		lib.rare = append(lib.rare, w)
+		for j := range 3 {
+			i := (k*7 + j*max(n/3, 1)) % n
+			plant[i] = append(plant[i], w)
+		}
+	}
 	lib.paragraphs = make([]int, len(lib.vocab))
 	zipf := rand.NewZipf(r, zipfS, 1, uint64(len(lib.vocab)-1))
 	seenIn := make([]int, len(lib.vocab)) // the last paragraph a word was counted in, plus one
@@ -149,6 +164,11 @@ func generateLibrary(dir string, n, first int, seed uint64) (*benchLibrary, erro
 		sb.WriteString(".\n\nBy " + capitalize(lib.vocab[200+r.IntN(2000)]) + " " + capitalize(lib.vocab[200+r.IntN(2000)]) + "\n\n")
 		paras := paragraphsMin + r.IntN(paragraphsSpread)
 		for p := range paras {
+			if p == 1 {
+				for _, w := range plant[i] {
+					sb.WriteString(capitalize(w) + " was there. ")
+				}
+			}
 			if p == paras/2 {
 				fmt.Fprintf(&sb, "%d. ", 1+r.IntN(9))
 				words(2+r.IntN(3), false)
@@ -194,19 +214,15 @@ type queryClass struct {
 	vsBare bool
 }
 
-// queryClasses draws the queries of each class from the library's own
-// counts: frequent words, words in 1–2% of paragraphs, words in 2–5
-// paragraphs, two words of the middle kind, and the two common words
+// queryClasses draws the queries of each class from the library: frequent
+// words, words in 1–2% of paragraphs (from its own counts), the planted
+// rare words, two words of the middle kind, and the two common words
 // together and as a phrase.
 func (lib *benchLibrary) queryClasses() []queryClass {
-	var mid, rare []string
-	for w := len(commonWords); w < len(lib.vocab); w++ {
-		n := lib.paragraphs[w]
-		switch {
-		case n*100 >= lib.total && n*50 <= lib.total && len(mid) < 10:
+	var mid []string
+	for w := len(commonWords); w < len(lib.vocab) && len(mid) < 10; w++ {
+		if n := lib.paragraphs[w]; n*100 >= lib.total && n*50 <= lib.total {
 			mid = append(mid, lib.vocab[w])
-		case n >= 2 && n <= 5 && len(rare) < 10:
-			rare = append(rare, lib.vocab[w])
 		}
 	}
 	var two []string
@@ -219,7 +235,7 @@ func (lib *benchLibrary) queryClasses() []queryClass {
 	return []queryClass{
 		{name: "frequent (the, and, of)", queries: []string{"the", "and", "of"}, vsBare: true},
 		{name: "mid-frequency (1–2% of paragraphs)", queries: mid, vsBare: true},
-		{name: "rare (2–5 paragraphs)", queries: rare, vsBare: true},
+		{name: "rare (3 paragraphs)", queries: lib.rare, vsBare: true},
 		{name: "two mid-frequency words", queries: two, vsBare: true},
 		{name: "of the", queries: []string{"of the"}},
 		{name: `"of the"`, queries: []string{`"of the"`}},
