@@ -155,3 +155,27 @@ func (a *Assets) Handler() http.Handler {
 		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 	})
 }
+
+// The serif the link-preview cards are set in: Liberation Serif (SIL Open
+// Font License 1.1, see fonts/LICENSE.txt). The fonts are embedded for
+// drawing, not served.
+//
+//go:embed fonts/LiberationSerif-Regular.ttf fonts/LiberationSerif-Bold.ttf fonts/LiberationSerif-Italic.ttf
+var fonts embed.FS
+
+// Fonts returns the card fonts' files: regular, bold and italic.
+func Fonts() (regular, bold, italic []byte, err error) {
+	read := func(name string) []byte {
+		if err != nil {
+			return nil
+		}
+		var b []byte
+		b, err = fonts.ReadFile("fonts/LiberationSerif-" + name + ".ttf")
+		return b
+	}
+	regular, bold, italic = read("Regular"), read("Bold"), read("Italic")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("static: fonts: %w", err)
+	}
+	return regular, bold, italic, nil
+}

@@ -1,6 +1,7 @@
 package static
 
 import (
+	"bytes"
 	"compress/gzip"
 	"image/png"
 	"io"
@@ -196,5 +197,27 @@ func TestHandlerCompresses(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if got := rec.Result().Header.Get("Content-Encoding"); got != "" {
 		t.Errorf("card.png sent with Content-Encoding %q", got)
+	}
+}
+
+// The page weight budget: the stylesheet and the script together stay
+// under 30 KB as they are sent, compressed.
+func TestWeightBudget(t *testing.T) {
+	const budget = 30 << 10
+	total := 0
+	for _, name := range []string{"app.css", "app.js"} {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(data)
+		zw.Close()
+		t.Logf("%s: %d bytes, %d compressed", name, len(data), buf.Len())
+		total += buf.Len()
+	}
+	if total > budget {
+		t.Errorf("CSS and JavaScript are %d bytes compressed, over the %d-byte budget", total, budget)
 	}
 }

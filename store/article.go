@@ -246,6 +246,50 @@ func parseDate(s sql.NullString) (time.Time, error) {
 	return time.Parse(time.DateOnly, s.String)
 }
 
+// listed is the condition on articles a that the library lists: the
+// reader's own, or the guide while there are none.
+const listed = `(NOT a.guide OR NOT EXISTS (SELECT 1 FROM articles o WHERE NOT o.guide))`
+
+// MarkGuide marks the articles at slugs as the built-in guide.
+func (db *DB) MarkGuide(ctx context.Context, slugs []string) error {
+	for _, slug := range slugs {
+		if _, err := db.w.ExecContext(ctx, `UPDATE articles SET guide = 1 WHERE slug = ?`, slug); err != nil {
+			return fmt.Errorf("store: mark guide: %w", err)
+		}
+	}
+	return nil
+}
+
+// Guide lists the built-in guide's articles, as the library would.
+func (db *DB) Guide(ctx context.Context) ([]ArticleSummary, error) {
+	list, err := scanRows(ctx, db.r, scanSummary, summarySelect+` WHERE a.guide ORDER BY a.published DESC, a.title COLLATE NOCASE, a.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: guide: %w", err)
+	}
+	return list, nil
+}
+
+// summarySelect reads ArticleSummary rows (scanSummary) from articles a.
+const summarySelect = `
+	SELECT a.slug, a.title, a.standfirst, a.byline, a.published, a.publication,
+		a.issue_title, a.word_count,
+		(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id AND p.kind = 'paragraph')
+	FROM articles a`
+
+func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
+	var (
+		s         ArticleSummary
+		published sql.NullString
+	)
+	if err := rows.Scan(&s.Slug, &s.Title, &s.Standfirst, &s.Byline, &published,
+		&s.Publication, &s.IssueTitle, &s.WordCount, &s.ParagraphCount); err != nil {
+		return s, err
+	}
+	var err error
+	s.Published, err = parseDate(published)
+	return s, err
+}
+
 // ListArticles returns a page of the library, newest first, then by title
 // (ignoring case), undated articles last, and the number of articles in
 // the whole library. A limit of zero or less means no limit.
@@ -264,28 +308,13 @@ func (db *DB) ListArticles(ctx context.Context, limit, offset int) ([]ArticleSum
 	defer tx.Rollback()
 
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE `+listed).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: list articles: %w", err)
 	}
 	// Under DESC, SQLite puts NULL (undated) last; the ORDER BY matches the
 	// articles_listing index, and id makes the order total.
-	list, err := scanRows(ctx, tx, func(rows *sql.Rows) (ArticleSummary, error) {
-		var (
-			s         ArticleSummary
-			published sql.NullString
-		)
-		if err := rows.Scan(&s.Slug, &s.Title, &s.Standfirst, &s.Byline, &published,
-			&s.Publication, &s.IssueTitle, &s.WordCount, &s.ParagraphCount); err != nil {
-			return s, err
-		}
-		var err error
-		s.Published, err = parseDate(published)
-		return s, err
-	}, `
-		SELECT a.slug, a.title, a.standfirst, a.byline, a.published, a.publication,
-			a.issue_title, a.word_count,
-			(SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id AND p.kind = 'paragraph')
-		FROM articles a
+	list, err := scanRows(ctx, tx, scanSummary, summarySelect+`
+		WHERE `+listed+`
 		ORDER BY a.published DESC, a.title COLLATE NOCASE, a.id
 		LIMIT ? OFFSET ?`, limit, offset)
 	if err != nil {

@@ -5,6 +5,7 @@ package templates
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom"
@@ -121,7 +122,13 @@ type LibraryPage struct {
 	// SetupURL is the page that makes the first account, shown only while
 	// the room has none; empty otherwise.
 	SetupURL string
+	// Guide says the list is the built-in guide, not the library.
+	Guide bool
 }
+
+// GuidePath is the page that lists the built-in guide's articles, linked
+// from every page's footer.
+const GuidePath = "/guide"
 
 // LibraryEntry is one article in the library list.
 type LibraryEntry struct {
@@ -159,6 +166,18 @@ type ArticlePage struct {
 	// DeleteURL is the page that deletes the article, offered to admins
 	// only; empty for everyone else.
 	DeleteURL string
+	// Shared is the block a paragraph link points at, quoted at the top of
+	// the page for a reader without the script (the script scrolls to the
+	// block itself); nil on the article's own page.
+	Shared *Block
+}
+
+// SharedLabel introduces the quoted block: "A paragraph from".
+func (p ArticlePage) SharedLabel() string {
+	if p.Shared == nil {
+		return ""
+	}
+	return "A " + KindNoun(p.Shared.Kind) + " from"
 }
 
 // Removed is a block gone from its article, as it last read.
@@ -172,11 +191,11 @@ type Removed struct {
 
 // Notice is the sentence that opens the removed-block notice.
 func (r Removed) Notice() string {
-	return "This " + kindNoun(r.Kind) + " has been removed from the article."
+	return "This " + KindNoun(r.Kind) + " has been removed from the article."
 }
 
-// kindNoun names a kind of block in a sentence.
-func kindNoun(k readingroom.BlockKind) string {
+// KindNoun names a kind of block in a sentence: "paragraph", "caption".
+func KindNoun(k readingroom.BlockKind) string {
 	switch k {
 	case readingroom.KindHeading:
 		return "section heading"
@@ -202,7 +221,10 @@ type Block struct {
 	Number    string // a heading's or an ordered list item's printed number
 	Credit    string // a caption's photo credit
 	Permalink string // the block's own URL, ending in its fragment
-	Marked    bool   // the block the page's URL points at
+	// URL is the block's permalink in full, for the footnotes of a
+	// printed article.
+	URL    string
+	Marked bool // the block the page's URL points at
 	// Aliases are retired ids that now live on in this block (paragraphs
 	// merged into it); each is an in-page anchor too.
 	Aliases []string
@@ -282,4 +304,30 @@ type ErrorPage struct {
 	Status  int
 	Heading string
 	Message string
+	// Article, when set, is the article a missing paragraph's link named:
+	// the page links to it and offers a search in it.
+	Article *ArticleRef
+}
+
+// ArticleRef names an article: its title and path.
+type ArticleRef struct {
+	Title string
+	URL   string
+	Slug  string
+}
+
+// SearchIn is the query that searches only this article.
+func (a ArticleRef) SearchIn() string { return "in:" + a.Slug + " " }
+
+// creditLine says whose a picture is: "Photograph: Jane Bown". A credit
+// that already says what it credits ("Photo: ...", "Illustration by ...")
+// is left as it is.
+func creditLine(credit string) string {
+	lower := strings.ToLower(credit)
+	for _, p := range []string{"photo", "picture", "image", "illustration", "artwork", "drawing", "credit", "©", "copyright"} {
+		if strings.HasPrefix(lower, p) {
+			return credit
+		}
+	}
+	return "Photograph: " + credit
 }

@@ -121,7 +121,7 @@ func (h SearchHit) Label() string {
 	if h.Kind == readingroom.KindParagraph || h.Kind == "" {
 		return ""
 	}
-	n := kindNoun(h.Kind)
+	n := KindNoun(h.Kind)
 	return string(n[0]-'a'+'A') + n[1:]
 }
 
@@ -153,6 +153,8 @@ const SearchHelpPath = "/search/help"
 // SearchHelpPage explains the query language.
 type SearchHelpPage struct {
 	Page
+	// Samples are the library's words the examples are made of.
+	Samples Samples
 	// MaxCount is where a search stops counting (and listing) articles.
 	MaxCount int
 	// CommonArticles is how many articles a word may be in and still
@@ -172,44 +174,76 @@ func formatCount(n int) string {
 	return s
 }
 
-// helpRow is one construct of the query language on the help page.
-type helpRow struct {
+// Samples are words and facts drawn from the library itself, so that
+// every example the search pages give finds something. The zero Samples
+// (an empty library) gives examples that show the syntax without links.
+type Samples struct {
+	Word, OtherWord string // two words of one paragraph
+	Phrase          string // two words that stand together in it
+	Prefix          string // the start of Word
+	// Other is a word of another article, which Word's article lacks, and
+	// OtherPhrase two words that stand together there.
+	Other, OtherPhrase string
+	TitleWord          string // a word of a title
+	Author             string // a word of a byline; empty when no article has one
+	Slug               string // Word's article
+	Year               int    // the year of a dated article with Word; 0 when none
+}
+
+// Known reports whether the samples came from a library.
+func (s Samples) Known() bool { return s.Word != "" }
+
+// HelpRow is one construct of the query language on the help page.
+type HelpRow struct {
 	Syntax  string // how it is written
 	Meaning string
-	Example string // a query to try
+	Example string // a query to try, drawn from the library; empty when none
 }
 
-// helpRows are the query language, as the help page lists it.
-var helpRows = []helpRow{
-	{`reading room`, "Articles with every word, anywhere in them: title, standfirst, byline, book details, captions or paragraphs.", `library ledger`},
-	{`"exact phrase"`, "The words together, in this order, within one paragraph (or the title, the standfirst, one caption).", `"reading room"`},
-	{`prefix*`, "Words that start with it: librar* finds library, libraries and librarian.", `librar*`},
-	{`-word`, "Leave out articles with the word anywhere in them.", `library -poetry`},
-	{`-"a phrase"`, "Leave out articles with the phrase.", `library -"small press"`},
-	{`this OR that`, "Either one. Write OR in capitals, between two words or phrases.", `ledger OR subscriptions`},
-	{`title:word`, "The word in the article's title. Works with phrases and prefixes too: title:\"quiet room\", title:lib*.", `title:library`},
-	{`author:word`, "The word in the byline (by: works too).", `author:marlow`},
-	{`in:slug`, "Only in one article. The slug is the part of the article's address after /a/.", `reading in:the-quiet-room-why-libraries-still-matter`},
-	{`year:2017`, "Published in that year.", `poetry year:2021`},
-	{`year:2010..2017`, "Published in those years; leave out either end for an open range: year:2010.. or year:..2017.", `library year:2000..2025`},
+// HelpRows are the query language, as the help page lists it, with
+// examples from s.
+func HelpRows(s Samples) []HelpRow {
+	ex := func(ok bool, q string) string {
+		if !ok || !s.Known() {
+			return ""
+		}
+		return q
+	}
+	year := strconv.Itoa(s.Year)
+	return []HelpRow{
+		{`two words`, "Articles with every word, anywhere in them: title, standfirst, byline, book details, captions or paragraphs.", ex(true, s.Word+" "+s.OtherWord)},
+		{`"exact phrase"`, "The words together, in this order, within one paragraph (or the title, the standfirst, one caption).", ex(s.Phrase != "", `"`+s.Phrase+`"`)},
+		{`prefix*`, "Words that start with it: librar* finds library, libraries and librarian.", ex(true, s.Prefix+"*")},
+		{`-word`, "Leave out articles with the word anywhere in them.", ex(s.Other != "", s.Word+" -"+s.Other)},
+		{`-"a phrase"`, "Leave out articles with the phrase.", ex(s.OtherPhrase != "", s.Word+` -"`+s.OtherPhrase+`"`)},
+		{`this OR that`, "Either one. Write OR in capitals, between two words or phrases.", ex(s.Other != "", s.Word+" OR "+s.Other)},
+		{`title:word`, "The word in the article's title. Works with phrases and prefixes too: title:\"quiet room\", title:lib*.", ex(s.TitleWord != "", "title:"+s.TitleWord)},
+		{`author:word`, "The word in the byline (by: works too).", ex(s.Author != "", "author:"+s.Author)},
+		{`in:slug`, "Only in one article. The slug is the part of the article's address after /a/.", ex(true, s.Word+" in:"+s.Slug)},
+		{`year:2017`, "Published in that year.", ex(s.Year != 0, s.Word+" year:"+year)},
+		{`year:2010..2017`, "Published in those years; leave out either end for an open range: year:2010.. or year:..2017.", ex(s.Year != 0, s.Word+" year:"+strconv.Itoa(s.Year-5)+".."+year)},
+	}
 }
 
-// searchExamples are the intro's queries to try.
-var searchExamples = []Link{
-	{Code: `library`, Text: "one word, in any form: libraries too"},
-	{Code: `"reading room"`, Text: "an exact phrase"},
-	{Code: `librar*`, Text: "words that start with librar"},
-	{Code: `ledger OR subscriptions`, Text: "either word"},
-	{Code: `title:library -poetry`, Text: "in a title, without a word"},
-}
-
-// SearchExamples are example queries for the search page's intro, each
-// linking to its results.
-func SearchExamples() []Link {
-	out := make([]Link, len(searchExamples))
-	for i, e := range searchExamples {
-		e.URL = SearchURL(e.Code, 1)
-		out[i] = e
+// SearchExamples are example queries for the search page's intro, drawn
+// from s, each linking to its results; none when s is not Known.
+func SearchExamples(s Samples) []Link {
+	if !s.Known() {
+		return nil
+	}
+	out := []Link{{Code: s.Word, Text: "one word, in any form"}}
+	if s.Phrase != "" {
+		out = append(out, Link{Code: `"` + s.Phrase + `"`, Text: "an exact phrase"})
+	}
+	out = append(out, Link{Code: s.Prefix + "*", Text: "words that start with " + s.Prefix})
+	if s.Other != "" {
+		out = append(out, Link{Code: s.Word + " OR " + s.Other, Text: "either word"})
+	}
+	if s.TitleWord != "" {
+		out = append(out, Link{Code: "title:" + s.TitleWord, Text: "in a title"})
+	}
+	for i := range out {
+		out[i].URL = SearchURL(out[i].Code, 1)
 	}
 	return out
 }

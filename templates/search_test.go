@@ -105,7 +105,7 @@ func TestSearchStates(t *testing.T) {
 		p     SearchPage
 		class string
 	}{
-		{"intro", SearchPage{Examples: SearchExamples()}, "search-intro"},
+		{"intro", SearchPage{Examples: SearchExamples(testSamples)}, "search-intro"},
 		{"message", SearchPage{Query: "-x", Searched: "-x", Message: "Add a word."}, "search-message"},
 		{"none", SearchPage{Query: "x", Searched: "x", Widen: []Link{{Text: "Check the spelling."}}}, "search-none"},
 		{"results", SearchPage{Query: "x", Searched: "x", Total: 1, Results: []SearchResult{{Title: "X", URL: "/a/x"}}}, "results"},
@@ -159,19 +159,40 @@ func TestSearchWords(t *testing.T) {
 	}
 }
 
+var testSamples = Samples{Word: "ledger", OtherWord: "question", Phrase: "reading room", Prefix: "ledg",
+	Other: "poetry", OtherPhrase: "green lamps", TitleWord: "quiet", Author: "marlow", Slug: "the-quiet-room", Year: 2021}
+
 func TestSearchHelpPage(t *testing.T) {
-	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, MaxCount: 1000, CommonArticles: 2000}))
+	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, Samples: testSamples, MaxCount: 1000, CommonArticles: 2000}))
 	rows := find(doc, func(n *html.Node) bool { return n.Data == "tr" && n.Parent.Data == "tbody" })
-	if len(rows) != len(helpRows) {
-		t.Fatalf("%d rows, want %d", len(rows), len(helpRows))
+	want := HelpRows(testSamples)
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d", len(rows), len(want))
 	}
 	for i, r := range rows {
 		a := one(t, r, "example", byTag("a"))
-		if want := SearchURL(helpRows[i].Example, 1); attr(a, "href") != want {
+		if want := SearchURL(want[i].Example, 1); attr(a, "href") != want {
 			t.Errorf("row %d links to %q, want %q", i, attr(a, "href"), want)
 		}
 	}
 	if !strings.Contains(text(doc), "more than 1,000") || !strings.Contains(text(doc), "2,000") {
 		t.Error("help does not say where counting stops and which words rank")
+	}
+	if got := want[3].Example; got != "ledger -poetry" {
+		t.Errorf("the exclusion example is %q", got)
+	}
+}
+
+// An empty library has no examples to give, and says so, with no links.
+func TestSearchHelpPageEmptyLibrary(t *testing.T) {
+	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, MaxCount: 1000, CommonArticles: 2000}))
+	if links := find(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/search?") }); len(links) != 0 {
+		t.Errorf("%d example links for an empty library", len(links))
+	}
+	if !strings.Contains(text(doc), "The library is empty") {
+		t.Error("the page does not say why there are no examples")
+	}
+	if SearchExamples(Samples{}) != nil {
+		t.Error("examples for an empty library")
 	}
 }

@@ -450,3 +450,67 @@ func TestArticleRemovedNotice(t *testing.T) {
 		t.Errorf("heading notice = %q", got)
 	}
 }
+
+// A caption says its picture is not shown, and keeps its credit, labelled.
+func TestCaptionWithoutPicture(t *testing.T) {
+	for _, tt := range []struct{ credit, want string }{
+		{"Jane Bown", "Photograph: Jane Bown"},
+		{"Photo: AP", "Photo: AP"},
+		{"Illustration by Ann", "Illustration by Ann"},
+	} {
+		p := articlePage()
+		p.Lead = &Block{ID: "aaaaaaaa", Kind: readingroom.KindCaption, Text: "A reader in 1931.", Credit: tt.credit}
+		_, doc := render(t, Article(p))
+		fig := one(t, doc, "lead figure", byClass("figure-lead"))
+		if got := text(one(t, fig, "label", byClass("figure-label"))); got != "Picture not shown" {
+			t.Errorf("label %q", got)
+		}
+		if got := text(one(t, fig, "credit", byClass("credit"))); got != tt.want {
+			t.Errorf("credit %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// A printed article ends with the full address of each block, in the
+// order of their pilcrows (which print as footnote numbers).
+func TestPrintLinks(t *testing.T) {
+	p := articlePage()
+	for i := range p.Blocks {
+		p.Blocks[i].URL = "https://read.example.org/a/x/p/" + p.Blocks[i].ID
+	}
+	p.Lead.URL = "https://read.example.org/a/x/p/" + p.Lead.ID
+	_, doc := render(t, Article(p))
+	items := find(one(t, doc, "print links", byClass("print-links")), byTag("li"))
+	pilcrows := find(doc, byClass("pilcrow"))
+	if len(items) != len(pilcrows) || len(items) != len(p.Blocks)+1 {
+		t.Fatalf("%d footnotes for %d pilcrows and %d blocks", len(items), len(pilcrows), len(p.Blocks)+1)
+	}
+	for i, b := range append([]Block{*p.Lead}, p.Blocks...) {
+		if text(items[i]) != b.URL {
+			t.Errorf("footnote %d = %q, want %q", i+1, text(items[i]), b.URL)
+		}
+		if !strings.HasSuffix(attr(pilcrows[i], "href"), "#p-"+b.ID) {
+			t.Errorf("pilcrow %d links to %q, not block %s", i+1, attr(pilcrows[i], "href"), b.ID)
+		}
+	}
+}
+
+// A paragraph link's page quotes the paragraph first, inside <noscript>
+// (with the script, the page scrolls to it instead, and a text fragment
+// must find the words in the article, not in the quote).
+func TestSharedParagraph(t *testing.T) {
+	p := articlePage()
+	p.Shared = &p.Blocks[0]
+	src, doc := render(t, Article(p))
+	ns := one(t, doc, "noscript", byTag("noscript"))
+	if ns.Parent.Data != "article" {
+		t.Errorf("noscript inside %s", ns.Parent.Data)
+	}
+	if !strings.Contains(src, "A paragraph from <cite>The title</cite>") || !strings.Contains(src, `href="#`+p.Blocks[0].Anchor()+`"`) {
+		t.Errorf("no quote with a link to the paragraph in place:\n%s", src)
+	}
+	p.Shared = nil
+	if _, doc := render(t, Article(p)); len(find(doc, byTag("noscript"))) != 0 {
+		t.Error("the article's own page quotes a paragraph")
+	}
+}

@@ -57,6 +57,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	a := articleFrom(r.Context())
 	pid := chi.URLParam(r, "pid")
 	ref, err := s.resolveParagraph(r, a, pid)
+	if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
+		s.paragraphNotFound(w, r, a)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,6 +82,8 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		p.Description = excerpt(ts.Text, describeLen)
 		p.Preview.Description = p.Description
 		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
+		p.Preview.Image = p.Preview.URL + "/card.png"
+		p.Preview.ImageAlt = paragraphCardAlt(a, ts.Text)
 		s.renderPage(w, r, templates.Article(p))
 		return
 	}
@@ -87,11 +93,33 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.articlePage(r, a, ref.ID)
-	// A paragraph's own link previews that paragraph, not the article.
+	p.Shared = &templates.Block{ID: b.ID, Kind: b.Kind, Text: b.Text}
+	// A paragraph's own link previews that paragraph, not the article,
+	// with an image of its words.
 	p.Description = excerpt(b.Text, describeLen)
 	p.Preview.Description = p.Description
 	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
+	p.Preview.Image = p.Preview.URL + "/card.png"
+	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
 	s.renderPage(w, r, templates.Article(p))
+}
+
+// paragraphNotFound answers a paragraph id the article never had (a
+// mistyped or cut link): a 404 that leads to the article and offers a
+// search in it.
+func (s *server) paragraphNotFound(w http.ResponseWriter, r *http.Request, a *readingroom.Article) {
+	p := templates.ErrorPage{
+		Page:    s.page(r, "Paragraph not found", ""),
+		Status:  http.StatusNotFound,
+		Heading: "We couldn't find that paragraph",
+		Message: "The link may have been cut short or mistyped.",
+		Article: &templates.ArticleRef{Title: a.Title, URL: articlePath(a.Slug), Slug: a.Slug},
+	}
+	p.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.render(w, r, http.StatusNotFound, templates.Error(p)); err != nil {
+		s.fail(w, r, err)
+	}
 }
 
 // resolveParagraph is store.Paragraph with a reader's not-found message.
@@ -138,6 +166,27 @@ func blockByID(a *readingroom.Article, id string) (readingroom.Block, bool) {
 // cardAlt describes the site's card image for those who cannot see it.
 const cardAlt = "Reading Room: your library, one paragraph at a time."
 
+// sitePreview is the preview of a page about the room itself (the library,
+// search): the site's card.
+func (s *server) sitePreview(r *http.Request, title, description, url string) *templates.Preview {
+	return &templates.Preview{
+		Title:       title,
+		Description: description,
+		URL:         url,
+		Type:        "website",
+		Image:       s.baseURL(r) + s.assets.Path("card.png"),
+		ImageAlt:    cardAlt,
+		ImageWidth:  static.CardWidth,
+		ImageHeight: static.CardHeight,
+	}
+}
+
+// paragraphCardAlt describes a paragraph's card image: its words, and
+// where they are from.
+func paragraphCardAlt(a *readingroom.Article, text string) string {
+	return "“" + excerpt(text, describeLen) + "” From " + a.Title + "."
+}
+
 // articlePage builds the article's view model, marking the block with id
 // marked, if any. Its preview describes the article as a whole.
 func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked string) templates.ArticlePage {
@@ -164,10 +213,10 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 		Description: p.Description,
 		URL:         p.URL,
 		Type:        "article",
-		Image:       base + s.assets.Path("card.png"),
-		ImageAlt:    cardAlt,
-		ImageWidth:  static.CardWidth,
-		ImageHeight: static.CardHeight,
+		Image:       base + articlePath(a.Slug) + "/card.png",
+		ImageAlt:    "The article " + a.Title + ": " + describe(a),
+		ImageWidth:  templates.CardWidth,
+		ImageHeight: templates.CardHeight,
 	}
 	if !a.Published.IsZero() {
 		p.Preview.Published = a.Published.Format(time.DateOnly)
@@ -182,6 +231,7 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 			Number:    b.Number,
 			Credit:    b.Credit,
 			Permalink: paragraphPath(a.Slug, b.ID) + "#p-" + b.ID,
+			URL:       base + paragraphPath(a.Slug, b.ID),
 			Marked:    marked != "" && b.ID == marked,
 			Aliases:   b.Aliases,
 		}

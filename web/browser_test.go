@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -307,4 +308,55 @@ func TestBrowserPermalinks(t *testing.T) {
 			t.Error("Escape left the focus nowhere")
 		}
 	})
+}
+
+// A paragraph link opened without the script, on a phone: the page opens at
+// its top, and there the shared paragraph stands quoted under the name of
+// its article, on the first screen, with a link that reads it in place;
+// reading on, the article's title stays in sight.
+func TestBrowserParagraphLinkWithoutScript(t *testing.T) {
+	ctx := browserContext(t)
+	db := openStore(t)
+	a := longArticle()
+	save(t, db, a)
+	srv, _ := serve(t, db, Config{})
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	war := a.Blocks[30]
+	if err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}),
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(srv.URL+"/a/"+a.Slug+"/p/"+war.ID),
+		chromedp.WaitVisible(chromedp.CSS(`main`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Evaluate runs even with the page's scripts off.
+	if y := eval[float64](ctx, t, `scrollY`); y != 0 {
+		t.Errorf("the page opened scrolled to %v; without the script it opens at the top", y)
+	}
+	quote := `document.querySelector('.shared')`
+	if !eval[bool](ctx, t, quote+` !== null`) {
+		t.Fatal("no quoted paragraph at the top of the page")
+	}
+	if got := eval[string](ctx, t, quote+`.querySelector('.shared-label').textContent`); got != "A paragraph from "+a.Title {
+		t.Errorf("label %q", got)
+	}
+	if got := eval[string](ctx, t, quote+`.querySelector('blockquote').textContent.trim()`); got != war.Text {
+		t.Errorf("quoted %q, want the paragraph", got)
+	}
+	if !eval[bool](ctx, t, `(() => { const b = document.querySelector('.shared blockquote').getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight; })()`) {
+		t.Error("the quoted paragraph is not on the first screen")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.shared-more a`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, "the paragraph in place, in view", inView("p-"+war.ID, "In the war"))
+	// Deep in the article, the title bar is in sight.
+	if !eval[bool](ctx, t, `(() => { const b = document.querySelector('.article-context').getBoundingClientRect(); return getComputedStyle(document.querySelector('.article-context')).display !== 'none' && b.top >= 0 && b.bottom <= innerHeight && scrollY > innerHeight; })()`) {
+		t.Error("reading in place on a phone, the article's title is out of sight")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/templates"
 )
 
@@ -48,14 +49,21 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 	}
 	// "/?page=1" is "/" under another name.
 	p.Canonical = s.baseURL(r) + libraryPath(n)
+	p.Preview = s.sitePreview(r, templates.SiteName, p.Description, p.Canonical)
 	if n > 1 {
 		p.PrevURL = libraryPath(n - 1)
 	}
 	if n < pages {
 		p.NextURL = libraryPath(n + 1)
 	}
-	for _, a := range list {
-		p.Entries = append(p.Entries, templates.LibraryEntry{
+	p.Entries = libraryEntries(list)
+	s.renderPage(w, r, templates.Library(p))
+}
+
+func libraryEntries(list []store.ArticleSummary) []templates.LibraryEntry {
+	entries := make([]templates.LibraryEntry, len(list))
+	for i, a := range list {
+		entries[i] = templates.LibraryEntry{
 			URL:         articlePath(a.Slug),
 			Title:       a.Title,
 			Standfirst:  a.Standfirst,
@@ -63,8 +71,28 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 			Date:        templates.NewDate(a.Published),
 			Publication: a.Publication,
 			ReadingTime: templates.ReadingTime(a.WordCount),
-		})
+		}
 	}
+	return entries
+}
+
+// guide lists the built-in guide's articles, which leave the library once
+// it holds the reader's own.
+func (s *server) guide(w http.ResponseWriter, r *http.Request) {
+	list, err := s.db.Guide(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := templates.LibraryPage{
+		Page:    s.page(r, "The guide", "The articles that came with the room: what it does and how to use it."),
+		Guide:   true,
+		Total:   len(list),
+		Number:  1,
+		Pages:   1,
+		Entries: libraryEntries(list),
+	}
+	p.Canonical = s.baseURL(r) + templates.GuidePath
 	s.renderPage(w, r, templates.Library(p))
 }
 

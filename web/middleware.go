@@ -8,11 +8,13 @@ import (
 )
 
 // securityHeaders sets a strict policy on every response: pages use only
-// their own stylesheet and icon, cannot be framed, and leak little.
+// their own stylesheet, icon and script, talk only to their own origin
+// (the script's calls to the API; tools that read /robots.txt from the
+// page), cannot be framed, and leak little.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")

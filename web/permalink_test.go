@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -167,17 +169,20 @@ func wantPreview(t *testing.T, f *fixture, doc *html.Node, base string, a *readi
 		t.Errorf("canonical = %q, want %q", got, want)
 	}
 	img := metas["og:image"]
-	if !strings.HasPrefix(img, base+"/static/card.") || !strings.HasSuffix(img, ".png") || metas["twitter:image"] != img {
-		t.Errorf("og:image %q, twitter:image %q: want the hashed card under %s", img, metas["twitter:image"], base)
+	if img != url+"/card.png" || metas["twitter:image"] != img {
+		t.Errorf("og:image %q, twitter:image %q: want the page's own card, %s/card.png", img, metas["twitter:image"], url)
 	}
 	if metas["og:image:alt"] == "" || metas["twitter:image:alt"] != metas["og:image:alt"] {
 		t.Errorf("image alt %q / %q", metas["og:image:alt"], metas["twitter:image:alt"])
 	}
 	// The image is there, served from the address the preview gives
 	// (whatever the base, it is the same path on this server).
-	res, _ := f.get(strings.TrimPrefix(img, base))
+	res, body := f.get(strings.TrimPrefix(img, base))
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/png" {
 		t.Errorf("GET og:image: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if cfg, err := png.DecodeConfig(strings.NewReader(body)); err != nil || cfg.Width != 1200 || cfg.Height != 630 {
+		t.Errorf("og:image is %dx%d (%v), want a 1200x630 PNG", cfg.Width, cfg.Height, err)
 	}
 }
 
@@ -315,9 +320,17 @@ func TestNeverSeenParagraph(t *testing.T) {
 	e := newEdits(t, Config{})
 	a := e.article
 	for _, pid := range []string{readingroom.ParagraphID("Never in this article.", 0), "zzzzzzzz", "bad id"} {
-		res, body := e.get("/a/" + a.Slug + "/p/" + pid)
+		res, body := e.get("/a/" + a.Slug + "/p/" + url.PathEscape(pid))
 		if res.StatusCode != 404 || !strings.Contains(body, "couldn&#39;t find that paragraph") {
 			t.Errorf("%q: status %d, want the paragraph 404", pid, res.StatusCode)
+		}
+		// It leads to the article and offers a search in it.
+		doc := parse(t, body)
+		if links := find(doc, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "/a/"+a.Slug }); len(links) != 1 || text(links[0]) != a.Title {
+			t.Errorf("%q: no link to the article", pid)
+		}
+		if in := find(doc, byID("search-in-q")); len(in) != 1 || attr(in[0], "value") != "in:"+a.Slug+" " {
+			t.Errorf("%q: no search in the article", pid)
 		}
 	}
 	// Every id the article ever had still answers.
@@ -531,5 +544,53 @@ func TestParagraphDuringReimport(t *testing.T) {
 		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "A third paragraph, new in the re-import.") {
 			t.Errorf("%s with the article read before the re-import: status %d\n%s", path, rec.Code, rec.Body.String())
 		}
+	}
+}
+
+// A shared paragraph link, as a link-preview client sees it: it reads the
+// page's tags as a scraper does (the first og:image, its size and alt),
+// fetches the image and finds a 1200x630 PNG of the paragraph's words,
+// drawn once and then served as it was kept; when the paragraph is edited,
+// the same address draws the new words.
+func TestSharedLinkPreviewClient(t *testing.T) {
+	e := newEdits(t, Config{})
+	a := e.article
+	pid := a.Blocks[2].ID
+	scrape := func() (image string, png []byte, etag string) {
+		t.Helper()
+		res, body := do(t, http.MethodGet, e.srv.URL+"/a/"+a.Slug+"/p/"+pid, map[string]string{"User-Agent": "facebookexternalhit/1.1"})
+		wantStatus(t, res, 200)
+		metas, _ := head(t, parse(t, body))
+		image = metas["og:image"]
+		if metas["og:image:width"] != "1200" || metas["og:image:height"] != "630" || !strings.Contains(metas["og:image:alt"], "From "+a.Title) {
+			t.Errorf("image tags: %v", metas)
+		}
+		res, img := do(t, http.MethodGet, image, map[string]string{"User-Agent": "facebookexternalhit/1.1"})
+		wantStatus(t, res, 200)
+		if ct := res.Header.Get("Content-Type"); ct != "image/png" {
+			t.Fatalf("image type %q", ct)
+		}
+		return image, []byte(img), res.Header.Get("ETag")
+	}
+	url1, img1, etag1 := scrape()
+	url2, img2, etag2 := scrape()
+	if url1 != url2 || !bytes.Equal(img1, img2) || etag1 == "" || etag1 != etag2 {
+		t.Errorf("the second fetch differs: %s %s", etag1, etag2)
+	}
+	// A revalidation is a 304.
+	res, _ := do(t, http.MethodGet, url1, map[string]string{"If-None-Match": etag1})
+	wantStatus(t, res, http.StatusNotModified)
+
+	// The paragraph is edited: the same link, a new image.
+	edited := *a
+	edited.Blocks = append([]readingroom.Block(nil), a.Blocks...)
+	edited.Blocks[2].Text = strings.Replace(edited.Blocks[2].Text, "painted black", "painted dark blue", 1)
+	save(t, e.db, &edited)
+	if edited.Blocks[2].ID != pid {
+		t.Fatalf("the edit changed the id: %s, was %s", edited.Blocks[2].ID, pid)
+	}
+	url3, img3, etag3 := scrape()
+	if url3 != url1 || bytes.Equal(img3, img1) || etag3 == etag1 {
+		t.Error("an edited paragraph previews with its old image")
 	}
 }

@@ -64,12 +64,14 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	p.NoIndex = true
 	if shown == "" {
 		p.Canonical = s.baseURL(r) + "/search"
+		p.Preview = s.sitePreview(r, "Search the library", p.Description, p.Canonical)
 		p.NoIndex = false
-		p.Examples = templates.SearchExamples()
+		p.Examples = templates.SearchExamples(s.samples(r.Context()))
 		s.renderPage(w, r, templates.Search(p))
 		return
 	}
 	p.Title = "Search: " + excerpt(shown, searchTitleLen)
+	p.Preview = s.sitePreview(r, p.Title, "What the library holds for “"+excerpt(shown, searchTitleLen)+"”.", s.baseURL(r)+templates.SearchURL(shown, 1))
 
 	q := readingroom.ParseQuery(params.Get("q"))
 	p.Searched = q.String()
@@ -234,6 +236,7 @@ func mapTerms(clauses []readingroom.Clause, f func(readingroom.Term) readingroom
 func (s *server) searchHelp(w http.ResponseWriter, r *http.Request) {
 	p := templates.SearchHelpPage{
 		Page:           s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
+		Samples:        s.samples(r.Context()),
 		MaxCount:       store.MaxCount,
 		CommonArticles: store.CommonArticles,
 	}

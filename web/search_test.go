@@ -229,11 +229,13 @@ func TestSearchIntro(t *testing.T) {
 		if len(examples) < 3 {
 			t.Errorf("%s: %d example links, want some", path, len(examples))
 		}
-		// Every example finds something in our test library... or at
-		// least answers.
+		// Every example finds something in our test library.
 		for _, a := range examples {
-			res, _ := f.get(attr(a, "href"))
+			res, body := f.get(attr(a, "href"))
 			wantStatus(t, res, 200)
+			if rs := results(t, parse(t, body)); len(rs) == 0 {
+				t.Errorf("%s: example %q finds nothing", path, text(a))
+			}
 		}
 		if len(find(doc, func(n *html.Node) bool {
 			return n.Data == "a" && attr(n, "href") == "/search/help" && n.Parent.Data != "form"
@@ -563,6 +565,42 @@ func TestSearchHelp(t *testing.T) {
 		if rs := results(t, parse(t, body)); len(rs) == 0 {
 			t.Errorf("example %q finds nothing", text(a))
 		}
+	}
+}
+
+// The examples come from whatever the library holds: in a library about
+// something else entirely, every example still finds something, and an
+// empty library says it has nothing to try.
+func TestSearchExamplesFromAnyLibrary(t *testing.T) {
+	db := openStore(t)
+	save(t, db, &readingroom.Article{
+		Title: "Beekeeping on city roofs", Byline: "By Imogen Hartley", Published: date(2021, 5, 3),
+		Blocks: []readingroom.Block{
+			{Kind: readingroom.KindParagraph, Text: "Urban apiaries have multiplied since the council relaxed its rules on rooftop hives."},
+			{Kind: readingroom.KindParagraph, Text: "Hartley keeps twelve colonies above a bakery, and the honey tastes faintly of lime blossom."},
+		},
+	})
+	save(t, db, &readingroom.Article{
+		Title: "Night trains return", Published: date(2022, 9, 1),
+		Blocks: []readingroom.Block{{Kind: readingroom.KindParagraph, Text: "Sleeper carriages rattled through Vienna again, their corridors crowded with travellers."}},
+	})
+	srv, _ := serve(t, db, Config{})
+	_, body := do(t, http.MethodGet, srv.URL+"/search/help", nil)
+	examples := find(parse(t, body), func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/search?q=") })
+	if len(examples) < 9 {
+		t.Errorf("%d examples from a two-article library, want most constructs", len(examples))
+	}
+	for _, a := range examples {
+		_, body := do(t, http.MethodGet, srv.URL+attr(a, "href"), nil)
+		if rs := results(t, parse(t, body)); len(rs) == 0 {
+			t.Errorf("example %q finds nothing", text(a))
+		}
+	}
+
+	empty, _ := serve(t, openStore(t), Config{})
+	_, body = do(t, http.MethodGet, empty.URL+"/search/help", nil)
+	if !strings.Contains(body, "The library is empty") {
+		t.Error("an empty library's help page does not say there is nothing to try")
 	}
 }
 

@@ -52,6 +52,9 @@ type server struct {
 	router            chi.Router // for the Allow header of a 405
 	pages             *pageCache
 	started           time.Time // pages made by this program are no older
+	cards             *templates.CardRenderer
+	drawing           chan struct{} // a token for each preview card being drawn
+	sampled           sampleCache   // the search pages' examples
 }
 
 // New returns the reading room's HTTP handler.
@@ -95,6 +98,14 @@ func newServer(cfg Config) (*server, error) {
 		return nil, fmt.Errorf("web: new: %w", err)
 	}
 	s.assets = assets
+	regular, bold, italic, err := static.Fonts()
+	if err != nil {
+		return nil, fmt.Errorf("web: new: %w", err)
+	}
+	if s.cards, err = templates.NewCardRenderer(regular, bold, italic); err != nil {
+		return nil, fmt.Errorf("web: new: %w", err)
+	}
+	s.drawing = make(chan struct{}, 2)
 	return s, nil
 }
 
@@ -108,6 +119,7 @@ func (s *server) routes() chi.Router {
 
 	// Open to everyone, even in a private room.
 	r.Get("/healthz", s.healthz)
+	r.Get("/robots.txt", s.robots)
 	r.Handle(static.Prefix+"*", s.assets.Handler())
 	r.Get("/signin", s.signinForm)
 	r.Post("/signin", s.signin)
@@ -120,12 +132,15 @@ func (s *server) routes() chi.Router {
 			r.Use(s.requireUser)
 		}
 		r.Get("/", s.library)
+		r.Get(templates.GuidePath, s.guide)
 		r.Get("/search", s.search)
 		r.Get(templates.SearchHelpPath, s.searchHelp)
 
 		r.Route("/a/{slug}", func(r chi.Router) {
 			r.With(s.cachePages, s.loadArticle).Get("/", s.article)
 			r.With(s.cachePages, s.loadArticle).Get("/p/{pid}", s.paragraph)
+			r.With(s.loadArticle).Get("/card.png", s.articleCard)
+			r.With(s.loadArticle).Get("/p/{pid}/card.png", s.paragraphCard)
 			// Admins only, asked before the article is looked up.
 			r.With(s.requireAdmin, s.loadArticle).Get("/delete", s.deleteForm)
 			r.With(s.requireAdmin, s.loadArticle).Post("/delete", s.deleteArticle)
@@ -168,6 +183,9 @@ func (s *server) wrap(h http.Handler) (http.Handler, error) {
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.forbidden))
 	h = headAsGet(h)
+	// Inside the cross-origin check, which refuses a forged request
+	// before anything else answers it.
+	h = noTrailingSlash(h)
 	h = bearerOrSameOrigin(cop, h)
 	h = s.recoverer(h)
 	h = securityHeaders(h)
@@ -188,6 +206,55 @@ func bearerOrSameOrigin(cop *http.CrossOriginProtection, h http.Handler) http.Ha
 			return
 		}
 		protected.ServeHTTP(w, r)
+	})
+}
+
+// robots answers /robots.txt: crawlers may read the library and its
+// articles, not search results, the API or the account pages; in a private
+// room, nothing.
+func (s *server) robots(w http.ResponseWriter, r *http.Request) {
+	body := "User-agent: *\nDisallow: /\n"
+	if !s.private {
+		body = "User-agent: *\n" +
+			"Disallow: /api/\nDisallow: /search\nDisallow: /account\nDisallow: /signin\n" +
+			"Disallow: " + setupPath + "\nDisallow: " + importPath + "\nAllow: /\n"
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write([]byte(body))
+}
+
+// noTrailingSlash gives every path one form, without a trailing slash
+// ("/" itself aside): the other form redirects to it for good, 301 for a
+// page (so links and bookmarks mend) and 308 for anything else (so a
+// form or API call keeps its method and body).
+func noTrailingSlash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == "/" || !strings.HasSuffix(p, "/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u := *r.URL
+		u.Path = strings.TrimRight(p, "/")
+		u.RawPath = ""
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		status := http.StatusPermanentRedirect
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			status = http.StatusMovedPermanently
+		}
+		// Only the path and query: never a redirect to another host
+		// ("//evil.example/" must stay on this one).
+		target := u.EscapedPath()
+		if strings.HasPrefix(target, "//") {
+			target = "/" + strings.TrimLeft(target, "/")
+		}
+		if u.RawQuery != "" {
+			target += "?" + u.RawQuery
+		}
+		http.Redirect(w, r, target, status)
 	})
 }
 

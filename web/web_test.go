@@ -513,7 +513,7 @@ func TestCrossOriginPost(t *testing.T) {
 func TestSecurityHeaders(t *testing.T) {
 	f := newFixture(t)
 	want := map[string]string{
-		"Content-Security-Policy":    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		"Content-Security-Policy":    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
 		"X-Content-Type-Options":     "nosniff",
 		"Referrer-Policy":            "strict-origin-when-cross-origin",
 		"X-Frame-Options":            "DENY",
@@ -668,5 +668,64 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("New(%+v) succeeded", cfg)
 		}
+	}
+}
+
+// Every path has one form, without a trailing slash; the other redirects
+// to it, on this host, keeping the query (and, for a form, its method).
+func TestTrailingSlashes(t *testing.T) {
+	f := newFixture(t)
+	for _, tt := range []struct{ method, path, want string }{
+		{http.MethodGet, "/search/", "/search"},
+		{http.MethodGet, "/search/?q=lamp", "/search?q=lamp"},
+		{http.MethodGet, "/search/help/", "/search/help"},
+		{http.MethodGet, "/a/" + f.review.Slug + "/", "/a/" + f.review.Slug},
+		{http.MethodGet, "/a/" + f.review.Slug + "/p/" + f.review.Blocks[1].ID + "/", "/a/" + f.review.Slug + "/p/" + f.review.Blocks[1].ID},
+		{http.MethodGet, "/api/articles/", "/api/articles"},
+		{http.MethodHead, "/search//", "/search"},
+		{http.MethodGet, "//evil.example/", "/evil.example"},
+		{http.MethodPost, "/signin/", "/signin"},
+	} {
+		req, err := http.NewRequest(tt.method, f.srv.URL+tt.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := noRedirects.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		want := http.StatusMovedPermanently
+		if tt.method == http.MethodPost {
+			want = http.StatusPermanentRedirect
+		}
+		if res.StatusCode != want || res.Header.Get("Location") != tt.want {
+			t.Errorf("%s %s: %d to %q, want %d to %q", tt.method, tt.path, res.StatusCode, res.Header.Get("Location"), want, tt.want)
+		}
+	}
+	// And the canonical forms answer.
+	for _, p := range []string{"/", "/search", "/a/" + f.review.Slug, "/api/articles"} {
+		if res, _ := f.get(p); res.StatusCode != 200 {
+			t.Errorf("GET %s: %d", p, res.StatusCode)
+		}
+	}
+}
+
+func TestRobots(t *testing.T) {
+	f := newFixture(t)
+	res, body := f.get("/robots.txt")
+	wantStatus(t, res, 200)
+	if ct := res.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	for _, want := range []string{"User-agent: *", "Disallow: /api/", "Disallow: /search", "Allow: /"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("robots.txt lacks %q:\n%s", want, body)
+		}
+	}
+	srv, _ := serve(t, f.db, Config{Private: true})
+	res, body = do(t, http.MethodGet, srv.URL+"/robots.txt", nil)
+	if res.StatusCode != 200 || body != "User-agent: *\nDisallow: /\n" {
+		t.Errorf("private room robots.txt: %d\n%s", res.StatusCode, body)
 	}
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump/dumptest"
+	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/web"
 	"github.com/readingroom/readingroom/web/browsertest"
 )
@@ -26,7 +28,18 @@ func browser(t *testing.T) context.Context { return browsertest.New(t) }
 // room serves a reading room with the test dumps imported.
 func room(t *testing.T) *httptest.Server {
 	t.Helper()
+	srv, _ := roomDB(t)
+	return srv
+}
+
+// roomDB is room, and its database: the built-in guide (which leaves the
+// library once the dumps are in), the test dumps and the seeds.
+func roomDB(t *testing.T) (*httptest.Server, *store.DB) {
+	t.Helper()
 	db := openDB(t, filepath.Join(t.TempDir(), "room.db"))
+	if err := loadDefaultLibrary(context.Background(), db, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
 	imp := newImporter(db)
 	paths := []string{"../../dump/testdata/dumps"}
 	if len(dumptest.Seeds(t)) > 0 {
@@ -41,7 +54,7 @@ func room(t *testing.T) *httptest.Server {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, db
 }
 
 // TestBrowserLibraryToParagraph walks the path a reader takes: the library,
@@ -149,24 +162,41 @@ func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// TestBrowserScreenshots renders the library and an article at phone and
-// desktop widths, in light and dark, and checks that nothing overflows the
-// page sideways. With READINGROOM_SCREENSHOTS=DIR it saves the pictures
-// there (docs/screenshots holds the committed ones).
+// TestBrowserScreenshots renders every kind of page at phone and desktop
+// widths, in light and dark, and checks that nothing overflows the page
+// sideways. With READINGROOM_SCREENSHOTS=DIR it saves the pictures there;
+// docs/screenshots holds the committed ones, made by
+//
+//	READINGROOM_SCREENSHOTS=$PWD/docs/screenshots go test -tags sqlite_fts5 -run TestBrowserScreenshots ./cmd/readingroom
 func TestBrowserScreenshots(t *testing.T) {
 	ctx := browser(t)
-	srv := room(t)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	srv, db := roomDB(t)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 	dir := os.Getenv("READINGROOM_SCREENSHOTS")
-	pages := []struct{ name, path string }{
+	quiet, err := db.Article(ctx, "the-quiet-room-why-libraries-still-matter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type page struct{ name, path string }
+	pages := []page{
 		{"library", "/"},
-		{"article", "/a/the-quiet-room-why-libraries-still-matter"},
+		{"article", "/a/" + quiet.Slug},
+		{"paragraph", "/a/" + quiet.Slug + "/p/" + quiet.Paragraphs()[1].ID},
 		{"search", "/search?q=reading+room"},
+		{"search-help", "/search/help"},
+		{"guide", "/guide"},
 		{"article-markdown", markdownArticle},
+		{"signin", "/signin"},
+		{"not-found", "/a/" + quiet.Slug + "/p/zzzzzzzz"},
 	}
 	if len(dumptest.Seeds(t)) > 0 {
-		pages = append(pages, struct{ name, path string }{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
+		pages = append(pages, page{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
+	}
+	// Then, signed in as an admin, the pages of an account.
+	signedIn := []page{{"account", "/account"}, {"import", "/import"}}
+	if _, err := db.CreateUser(ctx, "Ada", "a long enough password", readingroom.RoleAdmin); err != nil {
+		t.Fatal(err)
 	}
 	sizes := []struct {
 		name          string
@@ -176,39 +206,53 @@ func TestBrowserScreenshots(t *testing.T) {
 		{"phone", 390, 844, true},
 		{"desktop", 1280, 900, false},
 	}
-	for _, scheme := range []string{"light", "dark"} {
-		for _, size := range sizes {
-			for _, page := range pages {
-				opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
-				if size.mobile {
-					opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
-				}
-				err := chromedp.Do(ctx,
-					chromedp.EmulateViewport(size.width, size.height, opts...),
-					colorScheme(scheme),
-					chromedp.Navigate(srv.URL+page.path),
-					chromedp.WaitVisible(chromedp.CSS(`main`)),
-				)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if eval[bool](ctx, t, `document.documentElement.scrollWidth > innerWidth`) {
-					t.Errorf("%s at %s width scrolls sideways", page.name, size.name)
-				}
-				if page.path == markdownArticle && size.mobile && !eval[bool](ctx, t, `(() => { const c = document.querySelector('pre.code'); return c.scrollWidth > c.clientWidth && getComputedStyle(c).overflowX === 'auto'; })()`) {
-					t.Errorf("the long line of code does not scroll inside its box at %s width", size.name)
-				}
-				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if dir != "" {
-					name := filepath.Join(dir, page.name+"-"+size.name+"-"+scheme+".png")
-					if err := os.WriteFile(name, png, 0o644); err != nil {
+	shoot := func(pages []page) {
+		for _, scheme := range []string{"light", "dark"} {
+			for _, size := range sizes {
+				for _, page := range pages {
+					opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
+					if size.mobile {
+						opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+					}
+					err := chromedp.Do(ctx,
+						chromedp.EmulateViewport(size.width, size.height, opts...),
+						colorScheme(scheme),
+						chromedp.Navigate(srv.URL+page.path),
+						chromedp.WaitVisible(chromedp.CSS(`main`)),
+					)
+					if err != nil {
 						t.Fatal(err)
+					}
+					if eval[bool](ctx, t, `document.documentElement.scrollWidth > innerWidth`) {
+						t.Errorf("%s at %s width scrolls sideways", page.name, size.name)
+					}
+					if page.path == markdownArticle && size.mobile && !eval[bool](ctx, t, `(() => { const c = document.querySelector('pre.code'); return c.scrollWidth > c.clientWidth && getComputedStyle(c).overflowX === 'auto'; })()`) {
+						t.Errorf("the long line of code does not scroll inside its box at %s width", size.name)
+					}
+					png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if dir != "" {
+						name := filepath.Join(dir, page.name+"-"+size.name+"-"+scheme+".png")
+						if err := os.WriteFile(name, png, 0o644); err != nil {
+							t.Fatal(err)
+						}
 					}
 				}
 			}
 		}
 	}
+	shoot(pages)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/signin"),
+		chromedp.WaitVisible(chromedp.CSS(`#signin-name`)),
+		chromedp.SendKeys(chromedp.CSS(`#signin-name`), "Ada"),
+		chromedp.SendKeys(chromedp.CSS(`#signin-password`), "a long enough password"),
+		chromedp.Submit(chromedp.CSS(`#signin-name`)),
+		chromedp.WaitVisible(chromedp.CSS(`.site-account`)),
+	); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	shoot(signedIn)
 }

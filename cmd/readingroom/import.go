@@ -76,6 +76,7 @@ func isTerminal(w io.Writer) bool {
 // summary is what an import did, for the report at its end.
 type summary struct {
 	store.ImportSummary
+	Slugs    []string  // of the articles saved
 	Rejected []problem // files not imported
 	Warnings []problem // parts of files skipped
 }
@@ -274,6 +275,9 @@ func (imp *importer) save(ctx context.Context, run *store.ImportRun, p *parsedFi
 		sum.Warnings = append(sum.Warnings, problem{path, w})
 	}
 	for _, a := range rep.Articles {
+		if a.Slug != "" {
+			sum.Slugs = append(sum.Slugs, a.Slug)
+		}
 		switch {
 		case a.Err != nil:
 			sum.Warnings = append(sum.Warnings, problem{path, fmt.Sprintf("article %q: %s", a.Title, readingroom.ErrorMessage(a.Err))})

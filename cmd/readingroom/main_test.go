@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -309,4 +311,58 @@ func TestImportTwoCopiesIsIdempotent(t *testing.T) {
 	if after := snapshot(t, db); after != before {
 		t.Errorf("the second import changed the article:\n%s\nwas:\n%s", after, before)
 	}
+}
+
+// The built-in guide is the library of an empty room; once the reader's
+// own articles are in, it leaves the listing but not the room: its pages
+// answer, and /guide (linked from every footer) lists it.
+func TestGuideLeavesLibrary(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "room.db")
+	db := openDB(t, dbPath)
+	ctx := context.Background()
+	if err := loadDefaultLibrary(ctx, db, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	guide := titles(t, db)
+	if len(guide) < 3 {
+		t.Fatalf("an empty room lists %q, want the guide", guide)
+	}
+	writeFiles(t, dir, map[string]string{"mine.txt": diaryDec})
+	if out, code := runCmd(t, "import", "--db", dbPath, filepath.Join(dir, "mine.txt")); code != 0 {
+		t.Fatalf("import: %s", out)
+	}
+	if got := titles(t, db); len(got) != 1 || got[0] != "Diary" {
+		t.Errorf("library %q, want only the reader's own article", got)
+	}
+	h, err := web.New(web.Config{DB: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	get := func(path string) string {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		return string(body)
+	}
+	home := get("/")
+	if strings.Contains(home, "Welcome to the Reading Room") || !strings.Contains(home, `href="/guide"`) {
+		t.Error("the library still lists the guide, or has no link to it")
+	}
+	page := get("/guide")
+	for _, title := range guide {
+		if !strings.Contains(page, html.EscapeString(title)) {
+			t.Errorf("/guide lacks %q", title)
+		}
+	}
+	get("/a/welcome-to-the-reading-room")
 }

@@ -180,6 +180,11 @@ func loadDefaultLibrary(ctx context.Context, db *store.DB, log *slog.Logger) err
 	if err != nil {
 		return fmt.Errorf("load the built-in library: %w", err)
 	}
+	// The guide leaves the library's listing once the reader's own
+	// articles are in.
+	if err := db.MarkGuide(ctx, sum.Slugs); err != nil {
+		return fmt.Errorf("load the built-in library: %w", err)
+	}
 	log.Info("the database was empty: loaded the built-in library", "articles", sum.New)
 	return nil
 }

@@ -4,8 +4,10 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,4 +123,72 @@ func WaitIdle(ctx context.Context, t testing.TB) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](idle, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatalf("waiting for the page's pending timers: %v", err)
 	}
+}
+
+// AxeViolation is one accessibility rule a page breaks, as axe-core
+// reports it.
+type AxeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+func (v AxeViolation) String() string {
+	s := fmt.Sprintf("%s (%s): %s", v.ID, v.Impact, v.Help)
+	for i, n := range v.Nodes {
+		if i == 3 {
+			s += fmt.Sprintf("\n\t… and %d more", len(v.Nodes)-3)
+			break
+		}
+		s += fmt.Sprintf("\n\t%v %s", n.Target, n.HTML)
+	}
+	return s
+}
+
+// Axe runs axe-core on the page in ctx and returns the violations of
+// serious or critical impact. axe-core's script is read from the file
+// READINGROOM_AXE names (CI installs it with npm); where that is not set,
+// the test is skipped, unless READINGROOM_REQUIRE_BROWSER makes it a
+// failure.
+func Axe(ctx context.Context, t testing.TB) []AxeViolation {
+	t.Helper()
+	src := axeSource(t)
+	if !Eval[bool](ctx, t, `typeof window.axe === "object"`) {
+		Eval[any](ctx, t, src+"\n;true")
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]AxeViolation](`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.filter(v => v.impact === "serious" || v.impact === "critical"))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v", err)
+	}
+	return v
+}
+
+var (
+	axeOnce sync.Once
+	axeJS   string
+	axeErr  error
+)
+
+func axeSource(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv("READINGROOM_AXE")
+	if path == "" {
+		msg := "READINGROOM_AXE does not name axe-core's axe.min.js (npm install axe-core)"
+		if os.Getenv("READINGROOM_REQUIRE_BROWSER") != "" {
+			t.Fatal(msg + "; READINGROOM_REQUIRE_BROWSER is set, so this is a failure")
+		}
+		t.Skip(msg + ": skipping the accessibility check")
+	}
+	axeOnce.Do(func() {
+		b, err := os.ReadFile(path)
+		axeJS, axeErr = string(b), err
+	})
+	if axeErr != nil {
+		t.Fatalf("read axe-core: %v", axeErr)
+	}
+	return axeJS
 }
