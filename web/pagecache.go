@@ -17,8 +17,9 @@ import (
 )
 
 // pageCacheBytes bounds the article pages kept, with their compressed
-// copies: a few hundred pages.
-const pageCacheBytes = 16 << 20
+// copies: some hundreds of pages, within the server's memory budget (60 MB
+// at 100,000 articles under load, docs/benchmarks.md).
+const pageCacheBytes = 8 << 20
 
 // pageCache keeps article pages as anonymous readers get them, rendered,
 // and compressed once for each coding asked for. A page is kept under its
