@@ -94,9 +94,19 @@ func Compress(enc Encoding, data []byte, effort Effort) []byte {
 		_ = w.Close()
 		gzipWriters[effort].Put(w)
 	case Brotli:
+		// A window of 256 KiB holds any page or file the room sends, and
+		// keeps the encoder's tables small. The best effort runs once a
+		// process: its writer, the largest, is not kept.
+		opts := brotli.WriterOptions{Quality: brotliLevels[effort], LGWin: 18}
+		if effort == Best {
+			w := brotli.NewWriterOptions(&buf, opts)
+			_, _ = w.Write(data)
+			_ = w.Close()
+			break
+		}
 		w, _ := brotliWriters[effort].Get().(*brotli.Writer)
 		if w == nil {
-			w = brotli.NewWriterLevel(&buf, brotliLevels[effort])
+			w = brotli.NewWriterOptions(&buf, opts)
 		} else {
 			w.Reset(&buf)
 		}

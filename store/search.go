@@ -678,8 +678,8 @@ func searchError(err error) error {
 // MatchExpr turns a parsed query into an FTS5 MATCH expression for
 // article_fts: every term quoted, only known columns, explicit AND, OR and
 // NOT, and NOT only ever binary (after at least one required clause). q
-// must not be empty. On search_fts, which has no title or byline, it is
-// used only for terms of any field.
+// must not be empty. A term of any field matches in any column; so does a
+// query on the bare benchmark table, which has one.
 func MatchExpr(q readingroom.Query) string {
 	var sb strings.Builder
 	for i, c := range q.Must {
