@@ -449,6 +449,15 @@ func (r *ImportRun) identifyRetitled(ctx context.Context, tx dbtx, a *readingroo
 	if len(pids) < retitleMinShared {
 		return 0, storedArticle{}, sql.ErrNoRows
 	}
+	// The list is padded with ids no paragraph has to 8, 16, 32 or 64, so
+	// that a batch prepares four statements, not one for every length.
+	size := 8
+	for size < len(pids) {
+		size *= 2
+	}
+	for len(pids) < size {
+		pids = append(pids, "")
+	}
 	args := append(pids, retitleMinShared, retitleCandidates)
 	cands, err := scanRows(ctx, tx, scanArticleCandidate, `
 		SELECT a.id, a.slug, a.fingerprint, a.published, a.key
