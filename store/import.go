@@ -41,9 +41,11 @@ type ImportRun struct {
 	tx         *stmtTx
 	batched    int
 	batchStart time.Time
-	// bulk says the run is large enough to defer the full-text indexes'
-	// merging to its end (see bulkArticles).
-	bulk bool
+	// started says the first batch has begun; large that the run
+	// expects at least bulkArticles articles (its batches get a larger
+	// page cache); bulk that it is also large beside the library, so the
+	// full-text index's merging waits for its end (see bulkArticles).
+	started, large, bulk bool
 	// written counts the articles the run created or updated.
 	written int
 }
@@ -55,10 +57,12 @@ const (
 	// other writers wait at most about batchTime.
 	batchArticles = 256
 	batchTime     = 250 * time.Millisecond
-	// bulkArticles: a run expecting at least this many articles turns off
-	// FTS5's automatic merging while it writes (each batch's segment is
-	// left as it is, beyond the crisis merges that bound a level) and
-	// optimizes the indexes once at the end, which costs less in all.
+	// bulkArticles: a run expecting at least this many articles, and at
+	// least half as many as the library holds, turns off FTS5's automatic
+	// merging while it writes (each batch's segment is left as it is,
+	// beyond the crisis merges that bound a level) and optimizes the index
+	// once at the end, which costs less in all. Optimizing rewrites the
+	// whole index, so a run small beside the library merges as it goes.
 	bulkArticles = 1000
 	// ftsAutomerge is FTS5's default, restored after a bulk import and
 	// whenever the store opens (should a bulk import have died).
@@ -216,20 +220,40 @@ func (r *ImportRun) begin(ctx context.Context) (*stmtTx, error) {
 		return nil, err
 	}
 	r.tx, r.batched, r.batchStart = newStmtTx(tx), 0, time.Now()
-	if !r.bulk && len(r.keys) >= bulkArticles {
-		if err := setAutomerge(ctx, r.tx, 0); err != nil {
+	if !r.started {
+		r.started = true
+		if err := r.sizeUp(ctx); err != nil {
 			r.rollback()
 			return nil, err
 		}
-		// The indexes on paragraph ids take inserts in no order; a larger
-		// cache keeps their pages at hand.
-		if _, err := r.tx.tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)); err != nil {
-			r.rollback()
-			return nil, err
-		}
-		r.bulk = true
 	}
 	return r.tx, nil
+}
+
+// sizeUp decides, at the first batch, what kind of run this is: large,
+// bulk, or neither (see bulkArticles).
+func (r *ImportRun) sizeUp(ctx context.Context) error {
+	if len(r.keys) < bulkArticles {
+		return nil
+	}
+	// The indexes on paragraph ids take inserts in no order; a larger
+	// cache keeps their pages at hand.
+	if _, err := r.tx.tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)); err != nil {
+		return err
+	}
+	r.large = true
+	var stored int
+	if err := r.tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&stored); err != nil {
+		return err
+	}
+	if len(r.keys) < stored/2 {
+		return nil
+	}
+	if err := setAutomerge(ctx, r.tx, 0); err != nil {
+		return err
+	}
+	r.bulk = true
+	return nil
 }
 
 // commitBatch commits the open batch, if any. This is the boundary
@@ -267,30 +291,33 @@ func (r *ImportRun) rollback() {
 	}
 }
 
-// Finish commits the last batch and, after a bulk import, merges each
+// Finish commits the last batch and, after a bulk import, merges the
 // full-text index into one segment and turns automatic merging on again.
 func (r *ImportRun) Finish(ctx context.Context) error {
 	if err := r.commitBatch(ctx); err != nil {
 		return fmt.Errorf("store: finish import: %w", err)
 	}
-	if !r.bulk {
+	if !r.large {
 		return nil
 	}
-	r.bulk = false
+	r.large = false
 	tx, err := r.db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: finish import: %w", err)
 	}
 	defer tx.Rollback()
-	if r.written > 0 {
-		for _, t := range ftsTables {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
-				return fmt.Errorf("store: finish import: optimize %s: %w", t, err)
+	if r.bulk {
+		r.bulk = false
+		if r.written > 0 {
+			for _, t := range ftsTables {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
+					return fmt.Errorf("store: finish import: optimize %s: %w", t, err)
+				}
 			}
 		}
-	}
-	if err := setAutomerge(ctx, tx, ftsAutomerge); err != nil {
-		return fmt.Errorf("store: finish import: %w", err)
+		if err := setAutomerge(ctx, tx, ftsAutomerge); err != nil {
+			return fmt.Errorf("store: finish import: %w", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -2000`); err != nil {
 		return fmt.Errorf("store: finish import: %w", err)

@@ -536,3 +536,56 @@ func TestSearchCommonWords(t *testing.T) {
 		t.Errorf("lantern -harbour: %v, want %v", g, want)
 	}
 }
+
+// A bulk import (at least bulkArticles, into a library not much larger)
+// defers the index's merging and optimizes it at the end; the index is
+// whole afterwards and merging is on again. Should one die midway, opening
+// the store turns merging back on.
+func TestBulkImport(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	run := db.NewImport()
+	arts := make([]readingroom.Article, bulkArticles)
+	for i := range arts {
+		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: []readingroom.Block{para(fmt.Sprintf("The harbour light number %d.", i))}}
+		run.Expect(&arts[i])
+	}
+	// Through the run's transaction while it is open: the writer has one
+	// connection.
+	automerge := func(q dbtx) int {
+		t.Helper()
+		var v int
+		if err := q.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM article_fts_config WHERE k = 'automerge'), 4)`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for i := range arts {
+		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
+			t.Fatal(err)
+		}
+		if i == batchArticles+1 && (!run.bulk || automerge(run.tx) != 0) {
+			t.Fatalf("bulk %v, automerge %d during the run", run.bulk, automerge(run.tx))
+		}
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := automerge(db.w); got != ftsAutomerge {
+		t.Errorf("automerge %d after the run, want %d", got, ftsAutomerge)
+	}
+	checkIntegrity(t, db, "after a bulk import")
+	if res, err := db.Search(ctx, readingroom.ParseQuery("harbour light"), 1, 10); err != nil || res.Total != bulkArticles {
+		t.Errorf("search after a bulk import: %d, %v", res.Total, err)
+	}
+	// A run that died with merging off.
+	if err := setAutomerge(ctx, db.w, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := restoreAutomerge(ctx, db.w); err != nil {
+		t.Fatal(err)
+	}
+	if got := automerge(db.w); got != ftsAutomerge {
+		t.Errorf("automerge %d after reopening, want %d", got, ftsAutomerge)
+	}
+}
