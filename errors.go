@@ -19,6 +19,10 @@ const (
 	EGONE = "gone"
 	// ETOOLARGE: the request is larger than the room accepts.
 	ETOOLARGE = "too_large"
+	// EUNPROCESSABLE: the request was well formed, but what it asks for
+	// cannot be done: a quote that is not in the article, a note that is
+	// too long. Such an error usually names its Field.
+	EUNPROCESSABLE = "unprocessable"
 )
 
 // Error is an error whose Message is safe to show a user. Anything else that
@@ -26,6 +30,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Field names the part of the request at fault ("note",
+	// "quote.exact"), when there is one, so that a script can tell.
+	Field string
 }
 
 func (e *Error) Error() string {
@@ -35,6 +42,19 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf is Errorf for an error in one field of a request.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorField returns the Field of the first *Error in err's chain, or "".
+func ErrorField(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

@@ -157,6 +157,10 @@ func updateArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Articl
 	if err != nil {
 		return nil, err
 	}
+	// Every reader's saved passages follow the edit, in this transaction.
+	if err := reanchorItems(ctx, tx, id, a, ids); err != nil {
+		return nil, err
+	}
 	return ids, indexArticle(ctx, tx, id)
 }
 

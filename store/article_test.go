@@ -430,7 +430,7 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
-func count(t *testing.T, db *DB, query string, args ...any) int {
+func count(t testing.TB, db *DB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := db.r.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {

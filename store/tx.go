@@ -11,6 +11,7 @@ type dbtx interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // maxStmts bounds the statements a stmtTx keeps; queries past it (such as
@@ -76,6 +77,12 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 		return t.tx.QueryRowContext(ctx, query, args...)
 	}
 	return s.QueryRowContext(ctx, args...)
+}
+
+// PrepareContext prepares a statement of the caller's own, on the
+// transaction.
+func (t *stmtTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, query)
 }
 
 // close closes the prepared statements (the transaction closes them too

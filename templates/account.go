@@ -58,8 +58,11 @@ type AccountPage struct {
 	NewToken      string
 	NewTokenLabel string
 	MinLen        int
-	Sessions      []SessionRow
-	Tokens        []TokenRow
+	// FeedURL is the secret address of the reader's list as a feed; empty
+	// until they make one.
+	FeedURL  string
+	Sessions []SessionRow
+	Tokens   []TokenRow
 }
 
 // SessionRow is one signed-in browser.

@@ -494,7 +494,35 @@ func Account(p AccountPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<form class=\"inline-form\" action=\"/account/tokens\" method=\"post\"><label for=\"token-label\">Name for a new token</label> <input id=\"token-label\" name=\"label\" type=\"text\" maxlength=\"100\" placeholder=\"such as: backup script\"> <button class=\"button\" type=\"submit\">Create token</button></form></section></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<form class=\"inline-form\" action=\"/account/tokens\" method=\"post\"><label for=\"token-label\">Name for a new token</label> <input id=\"token-label\" name=\"label\" type=\"text\" maxlength=\"100\" placeholder=\"such as: backup script\"> <button class=\"button\" type=\"submit\">Create token</button></form></section><section aria-labelledby=\"feed-heading\"><h2 id=\"feed-heading\">Your list as a feed</h2>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			if p.FeedURL != "" {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<p>Your <a href=\"/list\">reading list</a> is an Atom feed at this address. Anyone who has it can read your list, so give it only to your feed reader.</p><input class=\"token-value\" id=\"feed-url\" type=\"text\" readonly value=\"")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var27 string
+				templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.ResolveAttributeValue(p.FeedURL)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/account.templ`, Line: 134, Col: 84}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var27)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "\" aria-label=\"Your list's feed address\" spellcheck=\"false\"><form class=\"inline-form\" action=\"/account/feed\" method=\"post\"><button class=\"button button-quiet\" type=\"submit\">Make a new address</button> <span class=\"hint\">The address above will stop working.</span></form>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			} else {
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<p>Follow your <a href=\"/list\">reading list</a> in a feed reader, at an address only you know.</p><form class=\"inline-form\" action=\"/account/feed\" method=\"post\"><button class=\"button\" type=\"submit\">Make a feed address</button></form>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "</section></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

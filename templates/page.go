@@ -39,6 +39,9 @@ type Page struct {
 	// SignInURL is the header's Sign in link, which comes back to this
 	// page; empty for no link (on the sign-in page itself).
 	SignInURL string
+	// Path is the page's own path and query, for forms that come back to
+	// it.
+	Path string
 }
 
 // Preview is the Open Graph and Twitter card description of a page, which
@@ -132,7 +135,13 @@ const GuidePath = "/guide"
 
 // LibraryEntry is one article in the library list.
 type LibraryEntry struct {
-	URL         string
+	URL  string
+	Slug string
+	// Reader is set when someone is signed in: the entry offers to save
+	// the article (or says it is saved) and to continue it.
+	Reader      bool
+	Saved       bool
+	ContinueURL string
 	Title       string
 	Standfirst  string
 	Byline      string
@@ -166,6 +175,12 @@ type ArticlePage struct {
 	// DeleteURL is the page that deletes the article, offered to admins
 	// only; empty for everyone else.
 	DeleteURL string
+	// Reader is what the page offers a signed-in reader: saving, marks
+	// of their passages, where they stopped. Nil for no one.
+	Reader *ArticleReader
+	// Outline links to the article's sections; empty for an article with
+	// too few to need it.
+	Outline []Link
 	// Shared is the block a paragraph link points at, quoted at the top of
 	// the page for a reader without the script (the script scrolls to the
 	// block itself); nil on the article's own page.
@@ -228,6 +243,14 @@ type Block struct {
 	// Aliases are retired ids that now live on in this block (paragraphs
 	// merged into it); each is an in-page anchor too.
 	Aliases []string
+	// Pieces is the text cut at the signed-in reader's passages; nil when
+	// none touches the block, and the text is shown as it is.
+	Pieces []TextPiece
+	// Refs link to the notes of the passages that end in the block.
+	Refs []PassageRef
+	// StopAction is set for a signed-in reader: the block offers to save
+	// it, and to mark where they stopped, posting there.
+	StopAction string
 }
 
 // BlockGroup is a block as the body shows it: one block on its own, or a

@@ -100,6 +100,11 @@ type SearchResult struct {
 	// Matches counts its matching paragraphs; more than len(Hits) means
 	// some are not shown.
 	Matches int
+	// Slug, Reader and Saved offer a signed-in reader to save the
+	// article, as the library does.
+	Slug   string
+	Reader bool
+	Saved  bool
 }
 
 // SearchHit is one matching block, shown as a snippet linking to it.

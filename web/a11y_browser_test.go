@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
 	"github.com/readingroom/readingroom/web/browsertest"
 )
 
@@ -45,9 +46,23 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	signedIn := []string{
 		"/",
-		"/a/" + a.Slug,
+		"/a/" + a.Slug, // with Ada's passages marked and their notes
 		"/account",
 		"/import",
+		"/list",
+		"/list?q=nothingatallmatchesthis",
+		"/list/tags",
+	}
+	// Ada's list: the article, a passage with a note and tags, and a
+	// passage since orphaned.
+	for _, n := range []store.NewItem{
+		{Slug: a.Slug, Tags: []string{"politics"}},
+		{Slug: a.Slug, Quote: &readingroom.Quote{Exact: "with a tweet"}, Note: "A note,\non two lines.", Tags: []string{"twitter", "politics"}},
+		{Slug: a.Slug, Paragraph: a.Blocks[5].ID, State: readingroom.StateArchived},
+	} {
+		if _, _, err := rm.db.SaveItem(t.Context(), rm.ada.ID, n); err != nil {
+			t.Fatal(err)
+		}
 	}
 	check := func(paths []string) {
 		t.Helper()

@@ -23,6 +23,8 @@ func (s *server) account(w http.ResponseWriter, r *http.Request) {
 		notice = "The session was ended."
 	case "token":
 		notice = "The token was revoked."
+	case "feed":
+		notice = "Your list's feed has a new address. The old one no longer works."
 	}
 	s.renderAccount(w, r, http.StatusOK, accountView{Notice: notice})
 }
@@ -50,6 +52,11 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
+	secret, err := s.db.FeedSecret(ctx, me.User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p := templates.AccountPage{
 		Page:            s.page(r, "Your account", ""),
 		Name:            me.User.Name,
@@ -61,6 +68,9 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		NewToken:        v.NewToken,
 		NewTokenLabel:   v.NewTokenLabel,
 		MinLen:          readingroom.MinPasswordLen,
+	}
+	if secret != "" {
+		p.FeedURL = s.baseURL(r) + feedPath(secret)
 	}
 	p.NoIndex = true
 	for _, ss := range sessions {
@@ -188,4 +198,14 @@ func (s *server) revokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, accountPath+"?done=token", http.StatusSeeOther)
+}
+
+// newFeed gives the reader's list feed a new secret address, retiring the
+// old one (or makes the first).
+func (s *server) newFeed(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.db.NewFeedSecret(r.Context(), userFrom(r.Context()).ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, accountPath+"?done=feed", http.StatusSeeOther)
 }

@@ -46,7 +46,12 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 // article shows an article.
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
 	a := articleFrom(r.Context())
-	s.renderPage(w, r, templates.Article(s.articlePage(r, a, "")))
+	p := s.articlePage(r, a, "")
+	if err := s.addReader(r, a, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderPage(w, r, templates.Article(p))
 }
 
 // paragraph answers a paragraph's permalink. A live block is shown marked
@@ -84,6 +89,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
 		p.Preview.Image = p.Preview.URL + "/card.png"
 		p.Preview.ImageAlt = paragraphCardAlt(a, ts.Text)
+		if err := s.addReader(r, a, &p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.renderPage(w, r, templates.Article(p))
 		return
 	}
@@ -101,6 +110,10 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
 	p.Preview.Image = p.Preview.URL + "/card.png"
 	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
+	if err := s.addReader(r, a, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.renderPage(w, r, templates.Article(p))
 }
 
@@ -247,10 +260,24 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 		if b.Kind == readingroom.KindParagraph {
 			seenParagraph = true
 		}
+		if b.Kind == readingroom.KindHeading {
+			text := b.Text
+			if b.Number != "" {
+				text = b.Number + ". " + text
+			}
+			p.Outline = append(p.Outline, templates.Link{Text: text, URL: "#" + v.Anchor()})
+		}
 		p.Blocks = append(p.Blocks, v)
+	}
+	if len(p.Outline) < outlineMinSections {
+		p.Outline = nil
 	}
 	return p
 }
+
+// outlineMinSections is how many sections an article needs before it gets
+// an outline.
+const outlineMinSections = 3
 
 // describeLen bounds descriptions in characters, about what search
 // engines and link previews show.

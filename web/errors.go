@@ -30,6 +30,8 @@ func statusOf(err error) int {
 		return http.StatusGone
 	case readingroom.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case readingroom.EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
 }
@@ -45,6 +47,7 @@ var explanations = map[int]struct{ title, help string }{
 	http.StatusConflict:              {"Conflict", "Something changed at the same time. Please reload and try again."},
 	http.StatusGone:                  {"Deleted", "It was deleted from this room on purpose, and its address will not be given to anything else."},
 	http.StatusRequestEntityTooLarge: {"Too large", "That was more than the room accepts at once. Please send less."},
+	http.StatusUnprocessableEntity:   {"Not done", "Nothing was changed. Please go back, correct it and try again."},
 	http.StatusTooManyRequests:       {"Too many tries", "Please wait a while and try again."},
 	http.StatusInternalServerError:   {"Something went wrong", "Please try again in a moment."},
 }
@@ -78,7 +81,7 @@ func (s *server) failQuietly(w http.ResponseWriter, r *http.Request, err error) 
 		s.respondError(w, r, status, readingroom.EINTERNAL, "Something went wrong", readingroom.ErrorMessage(err))
 		return
 	}
-	s.respondError(w, r, status, readingroom.ErrorCode(err), readingroom.ErrorMessage(err), "")
+	s.respondErrorField(w, r, status, readingroom.ErrorCode(err), readingroom.ErrorMessage(err), "", readingroom.ErrorField(err))
 }
 
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -117,10 +120,19 @@ func (s *server) forbidden(w http.ResponseWriter, r *http.Request) {
 // sentence (the JSON message); help, if empty, is the status's stock
 // explanation.
 func (s *server) respondError(w http.ResponseWriter, r *http.Request, status int, code, heading, help string) {
+	s.respondErrorField(w, r, status, code, heading, help, "")
+}
+
+// respondErrorField is respondError for an error in one field of the
+// request, which the JSON body names as "field".
+func (s *server) respondErrorField(w http.ResponseWriter, r *http.Request, status int, code, heading, help, field string) {
 	w.Header().Set("Cache-Control", "no-store")
 	if isAPI(r) {
-		body := map[string]map[string]string{"error": {"code": code, "message": heading}}
-		s.writeJSON(w, r, status, body)
+		e := map[string]string{"code": code, "message": heading}
+		if field != "" {
+			e["field"] = field
+		}
+		s.writeJSON(w, r, status, map[string]map[string]string{"error": e})
 		return
 	}
 	ex, ok := explanations[status]

@@ -57,6 +57,10 @@ func (s *server) library(w http.ResponseWriter, r *http.Request) {
 		p.NextURL = libraryPath(n + 1)
 	}
 	p.Entries = libraryEntries(list)
+	if err := s.addReaderState(r, p.Entries); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.renderPage(w, r, templates.Library(p))
 }
 
@@ -65,6 +69,7 @@ func libraryEntries(list []store.ArticleSummary) []templates.LibraryEntry {
 	for i, a := range list {
 		entries[i] = templates.LibraryEntry{
 			URL:         articlePath(a.Slug),
+			Slug:        a.Slug,
 			Title:       a.Title,
 			Standfirst:  a.Standfirst,
 			Byline:      a.Byline,
@@ -92,6 +97,10 @@ func (s *server) guide(w http.ResponseWriter, r *http.Request) {
 		Pages:   1,
 		Entries: libraryEntries(list),
 	}
+	if err := s.addReaderState(r, p.Entries); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	p.Canonical = s.baseURL(r) + templates.GuidePath
 	s.renderPage(w, r, templates.Library(p))
 }
@@ -116,4 +125,32 @@ func pageNumber(s string, def int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// addReaderState tells the entries, for a signed-in reader, that they
+// may be saved, which are, and where the reader stopped in each; nothing
+// for anyone else.
+func (s *server) addReaderState(r *http.Request, entries []templates.LibraryEntry) error {
+	u := userFrom(r.Context())
+	if u == nil || len(entries) == 0 {
+		return nil
+	}
+	slugs := make([]string, len(entries))
+	for i, e := range entries {
+		slugs[i] = e.Slug
+	}
+	saved, err := s.db.SavedArticles(r.Context(), u.ID, slugs)
+	if err != nil {
+		return err
+	}
+	positions, err := s.db.Positions(r.Context(), u.ID, slugs)
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		e := &entries[i]
+		e.Reader, e.Saved = true, saved[e.Slug] != 0
+		e.ContinueURL = continueURL(e.Slug, positions[e.Slug])
+	}
+	return nil
 }

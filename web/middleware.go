@@ -9,8 +9,9 @@ import (
 
 // securityHeaders sets a strict policy on every response: pages use only
 // their own stylesheet, icon and script, talk only to their own origin
-// (the script's calls to the API; tools that read /robots.txt from the
-// page), cannot be framed, and leak little.
+// (the script's calls to the API, to save a passage and say where the
+// reader is; tools that read /robots.txt from the page), cannot be
+// framed, and leak little.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

@@ -24,6 +24,7 @@ func (s *server) page(r *http.Request, title, description string) templates.Page
 		ScriptPath:  s.assets.Path("app.js"),
 		User:        userFrom(r.Context()),
 		SignInURL:   signinLink(r),
+		Path:        localPath(r.URL.RequestURI()),
 	}
 }
 

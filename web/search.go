@@ -116,9 +116,17 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	if n < p.Pages {
 		p.NextURL = templates.SearchURL(shown, n+1)
 	}
+	saved, err := s.savedOf(r, res.Results)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, a := range res.Results {
 		v := templates.SearchResult{
 			URL:         articlePath(a.Slug),
+			Slug:        a.Slug,
+			Reader:      p.User != nil,
+			Saved:       saved[a.Slug] != 0,
 			Title:       a.Title,
 			Byline:      a.Byline,
 			Date:        templates.NewDate(a.Published),
@@ -345,4 +353,18 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
+}
+
+// savedOf is, for a signed-in reader, which of the results' articles
+// they have saved.
+func (s *server) savedOf(r *http.Request, results []store.SearchResult) (map[string]int64, error) {
+	u := userFrom(r.Context())
+	if u == nil || len(results) == 0 {
+		return nil, nil
+	}
+	slugs := make([]string, len(results))
+	for i, a := range results {
+		slugs[i] = a.Slug
+	}
+	return s.db.SavedArticles(r.Context(), u.ID, slugs)
 }

@@ -126,6 +126,9 @@ func (s *server) routes() chi.Router {
 	r.Post("/signout", s.signout)
 	r.Get(setupPath, s.setupForm)
 	r.Post(setupPath, s.setup)
+	// A feed reader has no session: the secret in the address is the key,
+	// in a private room too.
+	r.Get("/list/feed/{secret}.atom", s.feed)
 
 	r.Group(func(r chi.Router) {
 		if s.private {
@@ -144,10 +147,22 @@ func (s *server) routes() chi.Router {
 			// Admins only, asked before the article is looked up.
 			r.With(s.requireAdmin, s.loadArticle).Get("/delete", s.deleteForm)
 			r.With(s.requireAdmin, s.loadArticle).Post("/delete", s.deleteArticle)
+			r.With(s.requireUser, s.loadArticle).Post("/position", s.stoppedHere)
 		})
 
 		r.With(s.requireAdmin).Get(importPath, s.importForm)
 		r.With(s.requireAdmin).Post(importPath, s.importUpload)
+
+		r.Route(listPath, func(r chi.Router) {
+			r.Use(s.requireUser)
+			r.Get("/", s.listPage)
+			r.Post("/", s.saveForm)
+			r.Get("/tags", s.tagsPage)
+			r.Get("/export.md", s.exportMarkdown)
+			r.Get("/export.json", s.exportAnnotations)
+			r.Post("/{id}", s.editItemForm)
+			r.Post("/{id}/delete", s.deleteItemForm)
+		})
 
 		r.Route(accountPath, func(r chi.Router) {
 			r.Use(s.requireUser)
@@ -156,6 +171,7 @@ func (s *server) routes() chi.Router {
 			r.Post("/sessions/{id}/end", s.endSession)
 			r.Post("/tokens", s.createToken)
 			r.Post("/tokens/{id}/revoke", s.revokeToken)
+			r.Post("/feed", s.newFeed)
 		})
 
 		r.Route("/api", func(r chi.Router) {
@@ -165,6 +181,18 @@ func (s *server) routes() chi.Router {
 			r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
 			r.With(s.requireAdmin, s.loadArticle).Delete("/articles/{slug}", s.apiDeleteArticle)
 			r.With(s.requireAdmin).Post("/import", s.apiImport)
+			r.With(s.requireUser, s.loadArticle).Put("/articles/{slug}/position", s.apiSetPosition)
+			r.Route("/list", func(r chi.Router) {
+				r.Use(s.requireUser)
+				r.Get("/", s.apiList)
+				r.Post("/", s.apiSaveItem)
+				r.Get("/export.md", s.exportMarkdown)
+				r.Get("/export.json", s.exportAnnotations)
+				r.Post("/import", s.apiImportList)
+				r.Get("/{id}", s.apiGetItem)
+				r.Patch("/{id}", s.apiPatchItem)
+				r.Delete("/{id}", s.apiDeleteItem)
+			})
 		})
 	})
 	return r

@@ -553,7 +553,7 @@ func TestStatic(t *testing.T) {
 	if got := res.Header.Get("Content-Type"); got != "text/css; charset=utf-8" {
 		t.Errorf("Content-Type = %q", got)
 	}
-	if !strings.Contains(body, "prefers-color-scheme") {
+	if !strings.Contains(body, "color-scheme: light dark") {
 		t.Error("stylesheet body is not the stylesheet")
 	}
 	for _, bad := range []string{"/static/app.css", "/static/app.00000000.css"} {

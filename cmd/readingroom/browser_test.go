@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,8 +194,12 @@ func TestBrowserScreenshots(t *testing.T) {
 	if len(dumptest.Seeds(t)) > 0 {
 		pages = append(pages, page{"article-sections", "/a/losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"})
 	}
-	// Then, signed in as an admin, the pages of an account.
-	signedIn := []page{{"account", "/account"}, {"import", "/import"}}
+	// Then, signed in as an admin, the pages of an account and of a
+	// reading list, with an article and two passages saved.
+	signedIn := []page{
+		{"account", "/account"}, {"import", "/import"},
+		{"article-marked", "/a/" + quiet.Slug}, {"list", "/list"}, {"list-tags", "/list/tags"},
+	}
 	if _, err := db.CreateUser(ctx, "Ada", "a long enough password", readingroom.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
@@ -253,6 +258,18 @@ func TestBrowserScreenshots(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.site-account`)),
 	); err != nil {
 		t.Fatalf("sign in: %v", err)
+	}
+	saved, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(async () => {
+		const post = (item) => fetch("/api/list", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(item)});
+		const rs = await Promise.all([
+			post({article: `+strconv.Quote(quiet.Slug)+`, tags: ["libraries"]}),
+			post({article: `+strconv.Quote(quiet.Slug)+`, quote: {exact: "four hundred seats"}, note: "Larger than the room at Euston.", tags: ["libraries", "numbers"]}),
+			post({article: `+strconv.Quote(quiet.Slug)+`, paragraph: `+strconv.Quote(quiet.Paragraphs()[0].ID)+`, note: "Still true."}),
+		]);
+		return rs.every(r => r.ok);
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil || !saved {
+		t.Fatalf("could not save to the list: %v", err)
 	}
 	shoot(signedIn)
 }
