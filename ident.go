@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -28,7 +29,11 @@ const ParagraphIDLen = 8
 // An id is computed once, when a paragraph first appears, and then stored:
 // later edits to the text never change it.
 func ParagraphID(text string, occurrence int) string {
-	s := Normalize(text)
+	return normalizedID(Normalize(text), occurrence)
+}
+
+// normalizedID is ParagraphID of a text already normalised.
+func normalizedID(s string, occurrence int) string {
 	if occurrence > 0 {
 		s += "\x00" + strconv.Itoa(occurrence)
 	}
@@ -113,10 +118,29 @@ var plainPunct = map[rune]string{
 // no-break and other Unicode spaces) to one ASCII space, and drops invisible
 // format characters such as zero-width spaces and stray byte-order marks.
 func CleanSpace(s string) string {
+	if cleanASCII(s) {
+		return s // the common case: nothing to change, nothing to copy
+	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII: white space and control characters are space.
+			i++
+			if c <= ' ' || c == 0x7f {
+				space = sb.Len() > 0
+				continue
+			}
+			if space {
+				sb.WriteByte(' ')
+				space = false
+			}
+			sb.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007':
 			space = sb.Len() > 0
@@ -135,6 +159,27 @@ func CleanSpace(s string) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
+}
+
+// cleanASCII reports whether s is printable ASCII with single spaces
+// between words and none at either end: what CleanSpace would return
+// unchanged.
+func cleanASCII(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= 0x7f || c == ' ' && space {
+			return false
+		}
+		space = c == ' '
+	}
+	return true
 }
 
 // latinLetters maps the Latin letters that Unicode does not decompose into

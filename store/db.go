@@ -32,7 +32,9 @@ type DB struct {
 	searches chan struct{}
 	// searchTimeout bounds one search: SearchTimeout.
 	searchTimeout time.Duration
-	log           *slog.Logger
+	// commonArticles is CommonArticles; tests lower it.
+	commonArticles int
+	log            *slog.Logger
 	// argon is the cost of new password hashes; tests lower it.
 	argon argonParams
 	// hashing holds a token for each password hash under way, so that a
@@ -85,7 +87,7 @@ func dsn(path, params string) (string, error) {
 // name a file in an existing directory; ":memory:" will not do, because the
 // readers open the same file separately from the writer.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{now: time.Now, searchTimeout: SearchTimeout, log: slog.New(slog.DiscardHandler),
+	db := &DB{now: time.Now, searchTimeout: SearchTimeout, commonArticles: CommonArticles, log: slog.New(slog.DiscardHandler),
 		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU())}
 	for _, opt := range opts {
 		opt(db)
@@ -119,6 +121,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := restoreAutomerge(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -194,13 +200,32 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 }
 
 // IntegrityCheck asks FTS5 to check the full-text index, including (the
-// rank = 1 form) that it matches the paragraphs table it indexes. It goes
-// through the writer because, to SQLite, it is an INSERT.
+// rank = 1 form) that it matches the articles it indexes, as the view
+// article_docs reads them. It goes through the writer because, to SQLite,
+// it is an INSERT.
 func (db *DB) IntegrityCheck(ctx context.Context) error {
 	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`)
+		`INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
 	if err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	return nil
+}
+
+// restoreAutomerge turns FTS5's automatic merging on again where a bulk
+// import that did not finish left it off (see ImportRun).
+func restoreAutomerge(ctx context.Context, w *sql.DB) error {
+	for _, t := range ftsTables {
+		var off bool
+		err := w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`_config WHERE k = 'automerge' AND v = 0)`).Scan(&off)
+		if err != nil {
+			return fmt.Errorf("store: open: %w", err)
+		}
+		if off {
+			if _, err := w.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', ?)`, ftsAutomerge); err != nil {
+				return fmt.Errorf("store: open: %w", err)
+			}
+		}
 	}
 	return nil
 }

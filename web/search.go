@@ -45,7 +45,7 @@ func (s *server) runSearch(ctx context.Context, q readingroom.Query, n, perPage 
 func emptyQueryMessage(q readingroom.Query) string {
 	switch {
 	case len(q.Not) > 0:
-		return "Add a word to search for: -word only leaves paragraphs out of what another word finds."
+		return "Add a word to search for: -word only leaves articles out of what another word finds."
 	case q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0:
 		return "Add a word to search for: in: and year: only narrow what a word finds."
 	}
@@ -134,11 +134,13 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			Matches:     a.Matches,
 		}
 		for _, h := range a.Hits {
-			v.Hits = append(v.Hits, templates.SearchHit{
-				URL:     paragraphPath(a.Slug, h.PID) + "#p-" + h.PID,
-				Snippet: h.Snippet,
-				Kind:    h.Kind,
-			})
+			hit := templates.SearchHit{Snippet: h.Snippet, Kind: h.Kind, Standfirst: h.PID == ""}
+			if hit.Standfirst {
+				hit.URL = articlePath(a.Slug)
+			} else {
+				hit.URL = paragraphPath(a.Slug, h.PID) + "#p-" + h.PID
+			}
+			v.Hits = append(v.Hits, hit)
 		}
 		p.Results = append(p.Results, v)
 	}
@@ -241,9 +243,10 @@ func mapTerms(clauses []readingroom.Clause, f func(readingroom.Term) readingroom
 // searchHelp explains the query language.
 func (s *server) searchHelp(w http.ResponseWriter, r *http.Request) {
 	p := templates.SearchHelpPage{
-		Page:       s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
-		Samples:    s.samples(r.Context()),
-		Candidates: store.MaxCandidates,
+		Page:           s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
+		Samples:        s.samples(r.Context()),
+		MaxCount:       store.MaxCount,
+		CommonArticles: store.CommonArticles,
 	}
 	p.Canonical = s.baseURL(r) + templates.SearchHelpPath
 	s.renderPage(w, r, templates.SearchHelp(p))
@@ -280,8 +283,8 @@ func snippetHTML(segs []readingroom.Segment) string {
 // apiSearchResponse is GET /api/search.
 type apiSearchResponse struct {
 	Query string `json:"query"` // as understood, in the query language
-	// Total counts matching articles (results are their paragraphs); when
-	// Capped it is a lower bound.
+	// Total counts matching articles (results are their paragraphs) up
+	// to store.MaxCount; Capped says more than that match.
 	Total   int               `json:"total"`
 	Capped  bool              `json:"capped"`
 	Page    int               `json:"page"`
@@ -335,12 +338,16 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	for _, a := range res.Results {
 		for _, h := range a.Hits {
+			u := base + paragraphPath(a.Slug, h.PID)
+			if h.PID == "" { // the standfirst
+				u = base + articlePath(a.Slug)
+			}
 			out.Results = append(out.Results, apiSearchResult{
 				Slug:        a.Slug,
 				Title:       a.Title,
 				ParagraphID: h.PID,
 				Snippet:     snippetHTML(h.Snippet),
-				URL:         base + paragraphPath(a.Slug, h.PID),
+				URL:         u,
 				Score:       h.Score,
 			})
 		}

@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
@@ -112,37 +114,124 @@ func newImporter(db *store.DB) *importer {
 	return &importer{db: db}
 }
 
+// parsedFile is one file read and split into articles, or why it could not
+// be.
+type parsedFile struct {
+	path     string
+	arts     []readingroom.Article
+	warnings []string
+	err      error
+	size     int
+}
+
+func parseFile(path string) *parsedFile {
+	data, err := readDump(path)
+	p := &parsedFile{path: path, err: err, size: len(data)}
+	if err == nil {
+		p.arts, p.warnings, p.err = dump.Parse(path, data)
+	}
+	return p
+}
+
+// keepParsed bounds the text of the files read in the first pass that are
+// kept for the second, rather than read again.
+const keepParsed = 64 << 20
+
 // importPaths imports every file named or found below the folders named.
 // A file that cannot be read is reported and the rest imported; only a
 // failure of the database itself stops the import.
+//
+// Files are read twice over. First, on every core, for the titles of every
+// article in the import, so that an article is never mistaken for another
+// one of the same import retitled (the files read are kept for the second
+// pass while they fit in keepParsed). Then in order, one file ahead of the
+// database on another core, so reading and writing overlap.
 func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, error) {
 	var sum summary
 	files, problems := collectFiles(paths)
 	sum.Rejected = problems
 	run := imp.db.NewImport()
-	// First, the titles of every article in the run, so that an article
-	// is never mistaken for another one of the same import retitled.
-	for _, path := range files {
-		if data, err := readDump(path); err == nil {
-			arts, _, _ := dump.Parse(path, data)
-			for i := range arts {
-				run.Expect(&arts[i])
+	kept := expectAll(ctx, run, files)
+
+	parsed := make(chan *parsedFile, 8)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(parsed)
+		for i, path := range files {
+			p := kept[i]
+			kept[i] = nil
+			if p == nil {
+				p = parseFile(path)
+			}
+			select {
+			case parsed <- p:
+			case <-ctx.Done():
+				return
 			}
 		}
-	}
-	for i, path := range files {
-		if err := ctx.Err(); err != nil {
-			return sum, err
+	}()
+	done := 0
+	for p := range parsed {
+		if err := imp.save(ctx, run, p, &sum); err != nil {
+			return sum, fmt.Errorf("import %s: %w", p.path, err)
 		}
-		data, err := readDump(path)
-		if err := imp.importData(ctx, run, path, data, err, &sum); err != nil {
-			return sum, fmt.Errorf("import %s: %w", path, err)
-		}
+		done++
 		if imp.progress != nil {
-			imp.progress(i+1, len(files), path)
+			imp.progress(done, len(files), p.path)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: keep what was saved, so the summary says what is
+		// stored.
+		if cerr := run.Commit(context.WithoutCancel(ctx)); cerr != nil {
+			return sum, errors.Join(err, cerr)
+		}
+		return sum, err
+	}
+	if err := run.Finish(ctx); err != nil {
+		return sum, err
+	}
+	sum.ImportSummary = run.Summary()
 	return sum, nil
+}
+
+// expectAll reads every file on every core and tells run of each article.
+// It returns the files read, by index, as many as fit in keepParsed (nil
+// for the others).
+func expectAll(ctx context.Context, run *store.ImportRun, files []string) []*parsedFile {
+	kept := make([]*parsedFile, len(files))
+	var (
+		mu      sync.Mutex
+		next    int
+		keptLen int
+		wg      sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(files) {
+					return
+				}
+				p := parseFile(files[i])
+				mu.Lock()
+				for k := range p.arts {
+					run.Expect(&p.arts[k])
+				}
+				if keptLen+p.size <= keepParsed {
+					keptLen += p.size
+					kept[i] = p
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return kept
 }
 
 // importFS imports every file in fsys (the built-in library).
@@ -153,25 +242,28 @@ func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) 
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(fsys, path)
-		return imp.importData(ctx, run, path, data, err, &sum)
+		p := &parsedFile{path: path}
+		var data []byte
+		if data, p.err = fs.ReadFile(fsys, path); p.err == nil {
+			p.arts, p.warnings, p.err = dump.Parse(path, data)
+		}
+		return imp.save(ctx, run, p, &sum)
 	})
-	return sum, err
+	if err != nil {
+		return sum, err
+	}
+	if err := run.Finish(ctx); err != nil {
+		return sum, err
+	}
+	return sum, nil
 }
 
-// importData parses one file (or records readErr, why it could not be
-// read) and saves its articles in run, adding to sum what it did. The
-// error is for failures of the database, which end the import.
-func (imp *importer) importData(ctx context.Context, run *store.ImportRun, path string, data []byte, readErr error, sum *summary) error {
-	var (
-		arts     []readingroom.Article
-		warnings []string
-		err      = readErr
-	)
-	if err == nil {
-		arts, warnings, err = dump.Parse(path, data)
-	}
-	rep, err := run.SaveFile(ctx, path, arts, warnings, err)
+// save saves the articles of one file read (or records why it could not be
+// read) in run, adding to sum what it did. The error is for failures of
+// the database, which end the import.
+func (imp *importer) save(ctx context.Context, run *store.ImportRun, p *parsedFile, sum *summary) error {
+	path := p.path
+	rep, err := run.SaveFile(ctx, path, p.arts, p.warnings, p.err)
 	sum.ImportSummary = run.Summary()
 	if err != nil {
 		return err

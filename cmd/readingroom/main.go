@@ -1,6 +1,6 @@
 // Command readingroom runs the reading room: "serve" starts the web server,
 // "import" loads article dumps into the database, "user" and "token" manage
-// accounts and API tokens.
+// accounts and API tokens, "bench" measures the room against its ceilings.
 //
 // Build and run with the FTS5 build tag:
 //
@@ -51,6 +51,7 @@ Usage:
   readingroom user list
   readingroom user remove NAME
   readingroom token add NAME [--label LABEL]
+  readingroom bench  [--articles 5000] [--dir DIR] [--duration 3s]
 
 Commands:
   serve    run the reading room in the browser (the default command)
@@ -59,6 +60,8 @@ Commands:
            is read from the terminal without echo, or with --password-stdin
            as the first line of standard input
   token    make an API token for an account and print it, alone, on stdout
+  bench    measure search, import, pages and memory on a synthetic library
+           against their ceilings (docs/benchmarks.md)
 Every command takes --db.
 
 Environment:
@@ -92,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		return runToken(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
