@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom"
@@ -292,6 +293,52 @@ func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
 	var err error
 	s.Published, err = parseDate(published)
 	return s, err
+}
+
+// ArticleFilter selects articles by what a search's filters say: the
+// article at a slug, and a range of years (0 for an open end).
+type ArticleFilter struct {
+	Slug             string
+	YearFrom, YearTo int
+}
+
+// FilterArticles returns a page of the articles f selects, newest first as
+// the library is, and how many it selects. A year range leaves out the
+// guide as the library does; a slug names one article, whatever it is.
+func (db *DB) FilterArticles(ctx context.Context, f ArticleFilter, limit, offset int) ([]ArticleSummary, int, error) {
+	if offset < 0 || limit < 1 {
+		return nil, 0, readingroom.Errorf(readingroom.EINVALID, "no such page of articles")
+	}
+	where, args := []string{listed}, []any{}
+	if f.Slug != "" {
+		where, args = []string{"a.slug = ?"}, []any{f.Slug}
+	}
+	if f.YearFrom != 0 {
+		where = append(where, "a.published >= ?")
+		args = append(args, strconv.Itoa(f.YearFrom)+"-01-01")
+	}
+	if f.YearTo != 0 {
+		where = append(where, "a.published <= ?")
+		args = append(args, strconv.Itoa(f.YearTo)+"-12-31")
+	}
+	cond := strings.Join(where, " AND ")
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: filter articles: %w", err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: filter articles: %w", err)
+	}
+	list, err := scanRows(ctx, tx, scanSummary, summarySelect+`
+		WHERE `+cond+`
+		ORDER BY a.published DESC, a.title COLLATE NOCASE, a.id
+		LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: filter articles: %w", err)
+	}
+	return list, total, nil
 }
 
 // ListArticles returns a page of the library, newest first, then by title

@@ -29,8 +29,11 @@ const (
 	// grows with the library. The query's rarer words rank; a query of only
 	// such words lists the most recently imported articles first.
 	CommonArticles = 2000
-	// HitsPerArticle is how many paragraphs a result shows.
+	// HitsPerArticle is how many paragraphs a result shows; a search in
+	// one article (in:slug) shows up to HitsInArticle, which is every
+	// matching paragraph of all but the longest articles.
 	HitsPerArticle = 3
+	HitsInArticle  = 200
 	snippetTokens  = 28
 	// Markers around matched words in snippets. Control characters never
 	// occur in stored text (the parser drops them), so they cannot be
@@ -439,7 +442,11 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 				return cmp.Compare(a.position, b.position)
 			})
 			ah := articleHits{matches: len(found)}
-			for _, h := range found[:min(HitsPerArticle, len(found))] {
+			shown := HitsPerArticle
+			if s.q.Slug != "" {
+				shown = HitsInArticle
+			}
+			for _, h := range found[:min(shown, len(found))] {
 				h.Snippet = readingroom.Excerpt(readingroom.MarkedSegments(h.text, markOpen, markClose), snippetTokens)
 				h.Score += float64(bits.OnesCount64(h.words))
 				ah.hits = append(ah.hits, h.SearchHit)

@@ -30,6 +30,9 @@ type SearchPage struct {
 	NoSuchPage bool
 	// TooBroad says the search was stopped before it finished.
 	TooBroad bool
+	// FilterOnly says the query had filters and no words: the results are
+	// the articles the filters select, not matches.
+	FilterOnly bool
 	// Total counts the matching articles; Capped says more than Total
 	// match (counting stops there, and only that many are listed).
 	Total   int
@@ -98,8 +101,9 @@ type SearchResult struct {
 	Publication string
 	Hits        []SearchHit
 	// Matches counts its matching paragraphs; more than len(Hits) means
-	// some are not shown.
+	// some are not shown, and MoreURL lists them all.
 	Matches int
+	MoreURL string
 	// Slug, Reader and Saved offer a signed-in reader to save the
 	// article, as the library does.
 	Slug   string
@@ -130,7 +134,8 @@ func (h SearchHit) Label() string {
 	return string(n[0]-'a'+'A') + n[1:]
 }
 
-// MoreMatches says how many matching paragraphs are not shown, or "".
+// MoreMatches says how many matching paragraphs are not shown, or "";
+// MoreURL, when set, lists them all (the search, in this article only).
 func (r SearchResult) MoreMatches() string {
 	more := r.Matches - len(r.Hits)
 	switch {

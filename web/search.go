@@ -76,14 +76,18 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	q := readingroom.ParseQuery(params.Get("q"))
 	p.Searched = q.String()
 	p.Notes = q.Notes
-	if q.Empty() {
-		p.Message = emptyQueryMessage(q)
-		s.renderPage(w, r, templates.Search(p))
-		return
-	}
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
 		s.noSuchPage(w, r, p, params.Get("page"))
+		return
+	}
+	if q.Empty() && len(q.Not) == 0 && (q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0) {
+		s.filterOnly(w, r, p, q, n)
+		return
+	}
+	if q.Empty() {
+		p.Message = emptyQueryMessage(q)
+		s.renderPage(w, r, templates.Search(p))
 		return
 	}
 	res, ok, err := s.runSearch(r.Context(), q, n, searchPerPage)
@@ -133,6 +137,10 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			Publication: a.Publication,
 			Matches:     a.Matches,
 		}
+		if q.Slug == "" && a.Matches > len(a.Hits) {
+			// The rest of its matching paragraphs: the same search, in it.
+			v.MoreURL = templates.SearchURL(shown+" in:"+a.Slug, 1)
+		}
 		for _, h := range a.Hits {
 			hit := templates.SearchHit{Snippet: h.Snippet, Kind: h.Kind, Standfirst: h.PID == ""}
 			if hit.Standfirst {
@@ -141,6 +149,53 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 				hit.URL = paragraphPath(a.Slug, h.PID) + "#p-" + h.PID
 			}
 			v.Hits = append(v.Hits, hit)
+		}
+		p.Results = append(p.Results, v)
+	}
+	s.renderPage(w, r, templates.Search(p))
+}
+
+// filterOnly answers a search of filters alone (in:slug, year:2017) with
+// the articles they select, newest first, each with its standfirst.
+func (s *server) filterOnly(w http.ResponseWriter, r *http.Request, p templates.SearchPage, q readingroom.Query, n int) {
+	list, total, err := s.db.FilterArticles(r.Context(), store.ArticleFilter{Slug: q.Slug, YearFrom: q.YearFrom, YearTo: q.YearTo},
+		searchPerPage, (n-1)*searchPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if total == 0 {
+		p.Widen = widen(q)
+		s.renderPage(w, r, templates.Search(p))
+		return
+	}
+	if len(list) == 0 {
+		s.noSuchPage(w, r, p, strconv.Itoa(n))
+		return
+	}
+	p.FilterOnly = true
+	p.Total = total
+	p.Number, p.Pages = n, max(1, (total+searchPerPage-1)/searchPerPage)
+	p.Start = (n-1)*searchPerPage + 1
+	if n > 1 {
+		p.Title += ", page " + strconv.Itoa(n)
+		p.PrevURL = templates.SearchURL(p.Query, n-1)
+	}
+	if n < p.Pages {
+		p.NextURL = templates.SearchURL(p.Query, n+1)
+	}
+	for _, a := range list {
+		v := templates.SearchResult{
+			URL:         articlePath(a.Slug),
+			Slug:        a.Slug,
+			Reader:      p.User != nil,
+			Title:       a.Title,
+			Byline:      a.Byline,
+			Date:        templates.NewDate(a.Published),
+			Publication: a.Publication,
+		}
+		if a.Standfirst != "" {
+			v.Hits = []templates.SearchHit{{URL: articlePath(a.Slug), Snippet: readingroom.Segments(excerpt(a.Standfirst, describeLen), nil), Standfirst: true}}
 		}
 		p.Results = append(p.Results, v)
 	}
