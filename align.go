@@ -159,16 +159,19 @@ func (a *aligner) reviveRetired(retired []PrevBlock) map[int]int {
 // best-scoring pairs first.
 func (a *aligner) matchSimilar(revive map[int]int) {
 	var freeNew, freeOld []int
-	for i := range a.blocks {
-		if _, revived := revive[i]; a.match[i] < 0 && !revived {
-			freeNew = append(freeNew, i)
-			a.newWords[i] = words(a.normNew[i])
-		}
-	}
 	for j := range a.prev {
 		if !a.taken[j] {
 			freeOld = append(freeOld, j)
 			a.oldWords[j] = words(a.normPrev[j])
+		}
+	}
+	if len(freeOld) == 0 {
+		return // nothing to match with (a new article): spare the word sets
+	}
+	for i := range a.blocks {
+		if _, revived := revive[i]; a.match[i] < 0 && !revived {
+			freeNew = append(freeNew, i)
+			a.newWords[i] = words(a.normNew[i])
 		}
 	}
 	window := len(a.prev) + len(a.blocks) // compare everything...
@@ -239,17 +242,17 @@ func (a *aligner) assignIDs(retired []PrevBlock, revive map[int]int, used map[st
 	}
 	slices.Sort(al.Revived)
 	occurrence := map[string]int{}
-	for i, b := range a.blocks {
+	for i := range a.blocks {
 		n := a.normNew[i]
 		k := occurrence[n]
 		occurrence[n]++
 		if al.IDs[i] != "" {
 			continue
 		}
-		id := ParagraphID(b.Text, k)
+		id := normalizedID(n, k)
 		for reserved[id] {
 			k++
-			id = ParagraphID(b.Text, k)
+			id = normalizedID(n, k)
 		}
 		reserved[id] = true
 		al.IDs[i] = id

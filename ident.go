@@ -29,7 +29,11 @@ const ParagraphIDLen = 8
 // An id is computed once, when a paragraph first appears, and then stored:
 // later edits to the text never change it.
 func ParagraphID(text string, occurrence int) string {
-	s := Normalize(text)
+	return normalizedID(Normalize(text), occurrence)
+}
+
+// normalizedID is ParagraphID of a text already normalised.
+func normalizedID(s string, occurrence int) string {
 	if occurrence > 0 {
 		s += "\x00" + strconv.Itoa(occurrence)
 	}
@@ -114,13 +118,29 @@ var plainPunct = map[rune]string{
 // no-break and other Unicode spaces) to one ASCII space, and drops invisible
 // format characters such as zero-width spaces and stray byte-order marks.
 func CleanSpace(s string) string {
-	if isClean(s) {
-		return s // the common case, without a copy
+	if cleanASCII(s) {
+		return s // the common case: nothing to change, nothing to copy
 	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII: white space and control characters are space.
+			i++
+			if c <= ' ' || c == 0x7f {
+				space = sb.Len() > 0
+				continue
+			}
+			if space {
+				sb.WriteByte(' ')
+				space = false
+			}
+			sb.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007':
 			space = sb.Len() > 0
@@ -141,32 +161,25 @@ func CleanSpace(s string) string {
 	return sb.String()
 }
 
-// isClean reports whether CleanSpace would return s unchanged: valid
-// UTF-8, no white space at either end or twice in a row, and none but
-// ASCII spaces; no invisible or control characters.
-func isClean(s string) bool {
-	space := true // at the start, a space is not clean
-	for i, r := range s {
-		switch {
-		case r == ' ':
-			if space {
-				return false
-			}
-			space = true
-			continue
-		case r < 0x80:
-			if r < 0x20 || r == 0x7f {
-				return false
-			}
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			return false // a byte that is not UTF-8, which CleanSpace replaces
-		case unicode.IsSpace(r) || unicode.IsControl(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007' ||
-			r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+// cleanASCII reports whether s is printable ASCII with single spaces
+// between words and none at either end: what CleanSpace would return
+// unchanged.
+func cleanASCII(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= 0x7f || c == ' ' && space {
 			return false
 		}
-		space = false
+		space = c == ' '
 	}
-	return !space || s == ""
+	return true
 }
 
 // latinLetters maps the Latin letters that Unicode does not decompose into

@@ -39,9 +39,10 @@ const (
 	MaxPhraseWords  = 12
 )
 
-// MinPrefixLen is the shortest prefix searched as a prefix: "a*" would
-// match nearly every paragraph, so a shorter one is searched as a word.
-const MinPrefixLen = 2
+// MinPrefixLen is the shortest prefix searched as a prefix: "th*" would
+// merge the lists of hundreds of words (the index keeps no prefix index:
+// docs/benchmarks.md), so a shorter one is searched as a word.
+const MinPrefixLen = 3
 
 // TermKind says how a term matches.
 type TermKind int

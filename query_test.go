@@ -133,3 +133,22 @@ func TestParseQueryComposes(t *testing.T) {
 		t.Errorf("NFD query %q, NFC query %q", decomposed.String(), composed.String())
 	}
 }
+
+// BenchmarkParseQuery parses queries of each construct, reporting
+// allocations.
+//
+//	go test -run=NONE -bench=ParseQuery -benchmem .
+func BenchmarkParseQuery(b *testing.B) {
+	for _, q := range []string{
+		"philby",
+		`"dual allegiance" defect* -moscow`,
+		`philby OR maclean title:spies author:boyd in:spies-like-us year:2010..2017`,
+	} {
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ParseQuery(q)
+			}
+		})
+	}
+}

@@ -190,7 +190,9 @@ func checkText(s string) error {
 // It changes the text only when every character fits the round trip and
 // the result is valid UTF-8 with fewer such sequences.
 func repairMojibake(s string) string {
-	if !reMojibake.MatchString(s) {
+	// Every match starts with one of these: a quick test that spares
+	// clean text the regular expression.
+	if !strings.ContainsAny(s, "âÃÂ") || !reMojibake.MatchString(s) {
 		return s
 	}
 	var b []byte

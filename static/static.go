@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,10 +38,13 @@ const Prefix = "/static/"
 // 32 bits tell apart the versions of a handful of files.
 const hashLen = 8
 
+// asset is a file as it is served: its bytes as they are and, for text,
+// compressed once with each coding (when that makes it smaller).
 type asset struct {
-	data  []byte
-	ctype string
-	etag  string
+	data    []byte
+	encoded map[Encoding][]byte
+	ctype   string
+	hash    string
 }
 
 // Assets maps logical file names ("app.css") to content-hashed URLs
@@ -50,10 +54,14 @@ type Assets struct {
 	hashed map[string]asset  // hashed file name -> asset
 }
 
-// New reads the embedded files and computes their hashed names.
+// New reads the embedded files, computes their hashed names and
+// compresses them. The work is done once a process: the files are part of
+// the binary.
 func New() (*Assets, error) {
-	return newAssets(files)
+	return embedded()
 }
+
+var embedded = sync.OnceValues(func() (*Assets, error) { return newAssets(files) })
 
 func newAssets(fsys fs.FS) (*Assets, error) {
 	a := &Assets{paths: map[string]string{}, hashed: map[string]asset{}}
@@ -70,7 +78,15 @@ func newAssets(fsys fs.FS) (*Assets, error) {
 		ext := path.Ext(name)
 		hashedName := strings.TrimSuffix(name, ext) + "." + h + ext
 		a.paths[name] = Prefix + hashedName
-		a.hashed[hashedName] = asset{data: data, ctype: contentType(ext), etag: `"` + h + `"`}
+		f := asset{data: data, ctype: contentType(ext), hash: h, encoded: map[Encoding][]byte{}}
+		if Compressible(f.ctype) {
+			for _, enc := range []Encoding{Brotli, Gzip} {
+				if z := Compress(enc, data, Best); len(z) < len(data) {
+					f.encoded[enc] = z
+				}
+			}
+		}
+		a.hashed[hashedName] = f
 		return nil
 	})
 	if err != nil {
@@ -108,8 +124,10 @@ func (a *Assets) Path(name string) string {
 	return Prefix + name
 }
 
-// Handler serves the files under their hashed names, mounted at Prefix. Any
-// other name, including a file's unhashed or stale name, is 404.
+// Handler serves the files under their hashed names, mounted at Prefix,
+// compressed as the client accepts (Brotli, then gzip) with the bytes
+// compressed at start-up. Any other name, including a file's unhashed or
+// stale name, is 404.
 func (a *Assets) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -125,8 +143,16 @@ func (a *Assets) Handler() http.Handler {
 		h := w.Header()
 		h.Set("Content-Type", f.ctype)
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		h.Set("ETag", f.etag)
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.data))
+		data, etag := f.data, f.hash
+		if len(f.encoded) > 0 {
+			h.Add("Vary", "Accept-Encoding")
+			if enc := Negotiate(r); f.encoded[enc] != nil {
+				data, etag = f.encoded[enc], f.hash+"-"+string(enc)
+				h.Set("Content-Encoding", string(enc))
+			}
+		}
+		h.Set("ETag", `"`+etag+`"`)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 	})
 }
 

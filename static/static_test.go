@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/andybalholm/brotli"
 )
 
 func TestPathIsHashed(t *testing.T) {
@@ -121,6 +123,80 @@ func TestCardSize(t *testing.T) {
 	}
 	if cfg.Width != CardWidth || cfg.Height != CardHeight || CardWidth != 1200 || CardHeight != 630 {
 		t.Errorf("card.png is %dx%d, CardWidth x CardHeight %dx%d, want 1200x630", cfg.Width, cfg.Height, CardWidth, CardHeight)
+	}
+}
+
+// Text files are sent compressed as the client accepts, from bytes
+// compressed once; each coding has its own ETag, and a matching
+// If-None-Match is a 304.
+func TestHandlerCompresses(t *testing.T) {
+	a, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := a.Handler()
+	css := a.Path("app.css")
+	original, _ := files.ReadFile("app.css")
+	etags := map[string]bool{}
+	for _, tt := range []struct {
+		accept, want string
+	}{
+		{"gzip, deflate, br, zstd", "br"},
+		{"gzip", "gzip"},
+		{"br;q=0, gzip;q=0.5", "gzip"},
+		{"identity", ""},
+		{"", ""},
+	} {
+		req := httptest.NewRequest("GET", css, nil)
+		if tt.accept != "" {
+			req.Header.Set("Accept-Encoding", tt.accept)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		res := rec.Result()
+		if got := res.Header.Get("Content-Encoding"); got != tt.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.want)
+		}
+		if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: no Vary: Accept-Encoding", tt.accept)
+		}
+		var body io.Reader = res.Body
+		switch tt.want {
+		case "br":
+			body = brotli.NewReader(res.Body)
+		case "gzip":
+			zr, err := gzip.NewReader(res.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = zr
+		}
+		got, err := io.ReadAll(body)
+		if err != nil || string(got) != string(original) {
+			t.Errorf("Accept-Encoding %q: body differs from app.css (%v)", tt.accept, err)
+		}
+		if tt.want != "" && rec.Body.Len() >= len(original) {
+			t.Errorf("%s: %d bytes, not smaller than %d", tt.want, rec.Body.Len(), len(original))
+		}
+		etag := res.Header.Get("ETag")
+		etags[etag] = true
+		req.Header.Set("If-None-Match", etag)
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotModified {
+			t.Errorf("If-None-Match %s: status %d, want 304", etag, rec.Code)
+		}
+	}
+	if len(etags) != 3 {
+		t.Errorf("ETags %v, want one per coding", etags)
+	}
+	// Images are sent as they are.
+	req := httptest.NewRequest("GET", a.Path("card.png"), nil)
+	req.Header.Set("Accept-Encoding", "br, gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if got := rec.Result().Header.Get("Content-Encoding"); got != "" {
+		t.Errorf("card.png sent with Content-Encoding %q", got)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/readingroom/readingroom"
@@ -69,7 +70,15 @@ type ArticleSummary struct {
 // them. On success a.Slug and every a.Blocks[i].ID are filled in; the slug
 // is also returned.
 func (db *DB) SaveArticle(ctx context.Context, a *readingroom.Article, source string) (Outcome, string, error) {
-	return db.NewImport().Save(ctx, a, source)
+	run := db.NewImport()
+	out, slug, err := run.Save(ctx, a, source)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := run.Finish(ctx); err != nil {
+		return 0, "", err
+	}
+	return out, slug, nil
 }
 
 func validateArticle(a *readingroom.Article) error {
@@ -87,7 +96,7 @@ func validateArticle(a *readingroom.Article) error {
 	return readingroom.CheckLimits(a)
 }
 
-func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, source, now string) (int64, string, []string, error) {
+func insertArticle(ctx context.Context, tx dbtx, a *readingroom.Article, fp, source, now string) (int64, string, []string, error) {
 	slug, err := newSlug(ctx, tx, a)
 	if err != nil {
 		return 0, "", nil, err
@@ -97,7 +106,7 @@ func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, sour
 			publication, issue_title, word_count, fingerprint, source, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		slug, a.Key(), a.Title, a.Standfirst, a.Byline, a.ImageCredit, dateValue(a.Published),
-		a.Publication, a.IssueTitle, a.WordCount(), a.Fingerprint(), source, now, now,
+		a.Publication, a.IssueTitle, a.WordCount(), fp, source, now, now,
 	)
 	if err != nil {
 		return 0, "", nil, fmt.Errorf("insert: %w", err)
@@ -109,11 +118,18 @@ func insertArticle(ctx context.Context, tx *sql.Tx, a *readingroom.Article, sour
 	if err := insertBooks(ctx, tx, id, a.Books); err != nil {
 		return 0, "", nil, err
 	}
-	ids, err := saveBlocks(ctx, tx, id, nil, a.Blocks, now)
-	return id, slug, ids, err
+	ids, err := saveBlocks(ctx, tx, id, true, nil, a.Blocks, now)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	return id, slug, ids, indexArticle(ctx, tx, id)
 }
 
-func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Article, source, now string) ([]string, error) {
+func updateArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Article, fp, source, now string) ([]string, error) {
+	// The index is given the old text before it changes.
+	if err := unindexArticle(ctx, tx, id); err != nil {
+		return nil, err
+	}
 	// The slug and created_at are kept, so links keep working; the key
 	// follows the title when the title was edited.
 	_, err := tx.ExecContext(ctx, `
@@ -122,7 +138,7 @@ func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Art
 			fingerprint = ?, source = ?, updated_at = ?
 		WHERE id = ?`,
 		a.Key(), a.Title, a.Standfirst, a.Byline, a.ImageCredit, dateValue(a.Published),
-		a.Publication, a.IssueTitle, a.WordCount(), a.Fingerprint(), source, now, id,
+		a.Publication, a.IssueTitle, a.WordCount(), fp, source, now, id,
 	)
 	if err != nil {
 		return nil, fmt.Errorf("update: %w", err)
@@ -138,18 +154,21 @@ func updateArticle(ctx context.Context, tx *sql.Tx, id int64, a *readingroom.Art
 	if err != nil {
 		return nil, err
 	}
-	ids, err := saveBlocks(ctx, tx, id, stored, a.Blocks, now)
+	ids, err := saveBlocks(ctx, tx, id, false, stored, a.Blocks, now)
 	if err != nil {
 		return nil, err
 	}
 	// Every reader's saved passages follow the edit, in this transaction.
-	return ids, reanchorItems(ctx, tx, id, a, ids)
+	if err := reanchorItems(ctx, tx, id, a, ids); err != nil {
+		return nil, err
+	}
+	return ids, indexArticle(ctx, tx, id)
 }
 
 // newSlug chooses a new article's slug: its title's, or, when an article
 // with the same title took that (a column, say), the title's with the date
 // ("diary-2019-12-14"), and failing that a number.
-func newSlug(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (string, error) {
+func newSlug(ctx context.Context, tx dbtx, a *readingroom.Article) (string, error) {
 	base := readingroom.Slugify(a.Title)
 	if !a.Published.IsZero() {
 		taken, err := slugTaken(ctx, tx, base)
@@ -163,7 +182,7 @@ func newSlug(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (string, e
 
 // slugTaken reports whether slug is an article's, or was a deleted one's:
 // a deleted article's slug is never given to another.
-func slugTaken(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
+func slugTaken(ctx context.Context, tx dbtx, slug string) (bool, error) {
 	var taken bool
 	if err := tx.QueryRowContext(ctx,
 		`SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?) OR EXISTS (SELECT 1 FROM deleted_articles WHERE slug = ?)`, slug, slug,
@@ -174,7 +193,7 @@ func slugTaken(ctx context.Context, tx *sql.Tx, slug string) (bool, error) {
 }
 
 // uniqueSlug returns base, or base-2, base-3, ... whichever is free first.
-func uniqueSlug(ctx context.Context, tx *sql.Tx, base string) (string, error) {
+func uniqueSlug(ctx context.Context, tx dbtx, base string) (string, error) {
 	slug := base
 	for n := 2; ; n++ {
 		taken, err := slugTaken(ctx, tx, slug)
@@ -185,7 +204,7 @@ func uniqueSlug(ctx context.Context, tx *sql.Tx, base string) (string, error) {
 	}
 }
 
-func insertBooks(ctx context.Context, tx *sql.Tx, articleID int64, books []readingroom.Book) error {
+func insertBooks(ctx context.Context, tx dbtx, articleID int64, books []readingroom.Book) error {
 	for i, b := range books {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO books (article_id, position, title, author, details) VALUES (?, ?, ?, ?, ?)`,
@@ -197,19 +216,21 @@ func insertBooks(ctx context.Context, tx *sql.Tx, articleID int64, books []readi
 	return nil
 }
 
-// storedIDs returns the pids of an unchanged article's blocks, in order.
-func storedIDs(ctx context.Context, tx *sql.Tx, articleID int64, want int) ([]string, error) {
-	stored, err := loadStoredBlocks(ctx, tx, articleID)
+// storedIDs returns the pids of an unchanged article's blocks, in order:
+// all an unchanged article needs, read from the index on (article_id,
+// position) and the rows' pids, without their text.
+func storedIDs(ctx context.Context, tx dbtx, articleID int64, want int) ([]string, error) {
+	ids, err := scanRows(ctx, tx, func(rows *sql.Rows) (string, error) {
+		var pid string
+		err := rows.Scan(&pid)
+		return pid, err
+	}, `SELECT pid FROM paragraphs WHERE article_id = ? ORDER BY position`, articleID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load paragraph ids: %w", err)
 	}
 	// Same fingerprint means same blocks; anything else is a damaged row.
-	if len(stored) != want {
-		return nil, fmt.Errorf("article %d has %d stored blocks for %d parsed ones with the same fingerprint", articleID, len(stored), want)
-	}
-	ids := make([]string, len(stored))
-	for i, s := range stored {
-		ids[i] = s.pid
+	if len(ids) != want {
+		return nil, fmt.Errorf("article %d has %d stored blocks for %d parsed ones with the same fingerprint", articleID, len(ids), want)
 	}
 	return ids, nil
 }
@@ -272,6 +293,52 @@ func scanSummary(rows *sql.Rows) (ArticleSummary, error) {
 	var err error
 	s.Published, err = parseDate(published)
 	return s, err
+}
+
+// ArticleFilter selects articles by what a search's filters say: the
+// article at a slug, and a range of years (0 for an open end).
+type ArticleFilter struct {
+	Slug             string
+	YearFrom, YearTo int
+}
+
+// FilterArticles returns a page of the articles f selects, newest first as
+// the library is, and how many it selects. A year range leaves out the
+// guide as the library does; a slug names one article, whatever it is.
+func (db *DB) FilterArticles(ctx context.Context, f ArticleFilter, limit, offset int) ([]ArticleSummary, int, error) {
+	if offset < 0 || limit < 1 {
+		return nil, 0, readingroom.Errorf(readingroom.EINVALID, "no such page of articles")
+	}
+	where, args := []string{listed}, []any{}
+	if f.Slug != "" {
+		where, args = []string{"a.slug = ?"}, []any{f.Slug}
+	}
+	if f.YearFrom != 0 {
+		where = append(where, "a.published >= ?")
+		args = append(args, strconv.Itoa(f.YearFrom)+"-01-01")
+	}
+	if f.YearTo != 0 {
+		where = append(where, "a.published <= ?")
+		args = append(args, strconv.Itoa(f.YearTo)+"-12-31")
+	}
+	cond := strings.Join(where, " AND ")
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: filter articles: %w", err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: filter articles: %w", err)
+	}
+	list, err := scanRows(ctx, tx, scanSummary, summarySelect+`
+		WHERE `+cond+`
+		ORDER BY a.published DESC, a.title COLLATE NOCASE, a.id
+		LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: filter articles: %w", err)
+	}
+	return list, total, nil
 }
 
 // ListArticles returns a page of the library, newest first, then by title
@@ -362,7 +429,7 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 	return &a, nil
 }
 
-func loadBooks(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.Book, error) {
+func loadBooks(ctx context.Context, tx dbtx, articleID int64) ([]readingroom.Book, error) {
 	books, err := scanRows(ctx, tx, func(rows *sql.Rows) (readingroom.Book, error) {
 		var b readingroom.Book
 		err := rows.Scan(&b.Title, &b.Author, &b.Details)
@@ -372,4 +439,33 @@ func loadBooks(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.
 		return nil, fmt.Errorf("load books: %w", err)
 	}
 	return books, nil
+}
+
+// ArticleStamp is what tells one version of an article from another: its
+// fingerprint (any change to what it shows changes it) and when it was
+// last written.
+type ArticleStamp struct {
+	Fingerprint string
+	Updated     time.Time
+}
+
+// Stamp returns the stamp of the article at slug, with one look-up: what
+// a cache of its pages needs to know whether a page is still good. An
+// unknown slug is ENOTFOUND.
+func (db *DB) Stamp(ctx context.Context, slug string) (ArticleStamp, error) {
+	var (
+		st      ArticleStamp
+		updated string
+	)
+	err := db.r.QueryRowContext(ctx, `SELECT fingerprint, updated_at FROM articles WHERE slug = ?`, slug).Scan(&st.Fingerprint, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ArticleStamp{}, readingroom.Errorf(readingroom.ENOTFOUND, "no article at %q", slug)
+	}
+	if err != nil {
+		return ArticleStamp{}, fmt.Errorf("store: stamp %q: %w", slug, err)
+	}
+	if st.Updated, err = time.Parse(time.RFC3339, updated); err != nil {
+		return ArticleStamp{}, fmt.Errorf("store: stamp %q: %w", slug, err)
+	}
+	return st, nil
 }

@@ -33,7 +33,9 @@ type DB struct {
 	searches chan struct{}
 	// searchTimeout bounds one search: SearchTimeout.
 	searchTimeout time.Duration
-	log           *slog.Logger
+	// commonArticles is CommonArticles; tests lower it.
+	commonArticles int
+	log            *slog.Logger
 	// argon is the cost of new password hashes; tests lower it.
 	argon argonParams
 	// hashing holds a token for each password hash under way, so that a
@@ -124,7 +126,7 @@ func dsn(path, params string) (string, error) {
 // name a file in an existing directory; ":memory:" will not do, because the
 // readers open the same file separately from the writer.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	db := &DB{now: time.Now, searchTimeout: SearchTimeout, log: slog.New(slog.DiscardHandler),
+	db := &DB{now: time.Now, searchTimeout: SearchTimeout, commonArticles: CommonArticles, log: slog.New(slog.DiscardHandler),
 		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU()),
 		path: path, walCheckpointSize: WALCheckpointSize}
 	for _, opt := range opts {
@@ -163,6 +165,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("store: open %q: %w", path, err)
+		}
+	}
+	if !db.asIs {
+		if err := restoreAutomerge(ctx, w); err != nil {
+			w.Close()
+			return nil, err
 		}
 	}
 
@@ -230,4 +238,22 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 		return 0, 0, fmt.Errorf("store: stats: %w", err)
 	}
 	return articles, paragraphs, nil
+}
+
+// restoreAutomerge turns FTS5's automatic merging on again where a bulk
+// import that did not finish left it off (see ImportRun).
+func restoreAutomerge(ctx context.Context, w *sql.DB) error {
+	for _, t := range ftsTables {
+		var off bool
+		err := w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`_config WHERE k = 'automerge' AND v = 0)`).Scan(&off)
+		if err != nil {
+			return fmt.Errorf("store: open: %w", err)
+		}
+		if off {
+			if _, err := w.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', ?)`, ftsAutomerge); err != nil {
+				return fmt.Errorf("store: open: %w", err)
+			}
+		}
+	}
+	return nil
 }

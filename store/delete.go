@@ -49,6 +49,9 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) error {
 		slug, id); err != nil {
 		return fmt.Errorf("store: delete article %q: retire paragraph ids: %w", slug, err)
 	}
+	if err := unindexArticle(ctx, tx, id); err != nil {
+		return fmt.Errorf("store: delete article %q: %w", slug, err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: delete article %q: %w", slug, err)
 	}

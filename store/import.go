@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,11 @@ import (
 //   - an article whose title is another article's of the same import is
 //     never taken for that article under a corrected title.
 //
+// It saves many articles to a transaction (a batch): a commit costs far
+// more than an article. Readers see each batch once it is committed;
+// Finish commits the last one, and must be called. A failure of the
+// database loses the open batch with it, and ends the import.
+//
 // An ImportRun is used by one goroutine at a time.
 type ImportRun struct {
 	db *DB
@@ -29,7 +35,51 @@ type ImportRun struct {
 	// claimed are the stored articles this import has saved.
 	claimed map[int64]bool
 	summary ImportSummary
+	// filesDone counts the files all of whose articles have been saved;
+	// committed and committedFiles are summary and filesDone as of the
+	// last commit, what a failure of the database leaves (FilesSaved).
+	filesDone      int
+	committed      ImportSummary
+	committedFiles int
+
+	// The open batch, if any: its transaction, the articles saved in it,
+	// and when it began.
+	tx         *stmtTx
+	batched    int
+	batchStart time.Time
+	// started says the first batch has begun; large that the run
+	// expects at least bulkArticles articles (its batches get a larger
+	// page cache); bulk that it is also large beside the library, so the
+	// full-text index's merging waits for its end (see bulkArticles).
+	started, large, bulk bool
+	// written counts the articles the run created or updated.
+	written int
 }
+
+// Import batching.
+const (
+	// A batch is committed after batchArticles articles or batchTime,
+	// whichever comes first, so that readers see an import's progress and
+	// other writers wait at most about batchTime.
+	batchArticles = 256
+	batchTime     = 250 * time.Millisecond
+	// bulkArticles: a run expecting at least this many articles, and at
+	// least half as many as the library holds, turns off FTS5's automatic
+	// merging while it writes (each batch's segment is left as it is,
+	// beyond the crisis merges that bound a level) and optimizes the index
+	// once at the end, which costs less in all. Optimizing rewrites the
+	// whole index, so a run small beside the library merges as it goes.
+	bulkArticles = 1000
+	// ftsAutomerge is FTS5's default, restored after a bulk import and
+	// whenever the store opens (should a bulk import have died).
+	ftsAutomerge = 4
+	// bulkCacheKiB is the writer's page cache during a bulk import;
+	// SQLite's default (2 MiB) is restored at its end.
+	bulkCacheKiB = 64 << 10
+)
+
+// ftsTables are the full-text indexes an import writes.
+var ftsTables = []string{"article_fts"}
 
 // ImportSummary counts what an import did.
 type ImportSummary struct {
@@ -58,7 +108,7 @@ type SavedArticle struct {
 	Err error
 }
 
-// NewImport starts an import.
+// NewImport starts an import. Call Finish at its end.
 func (db *DB) NewImport() *ImportRun {
 	return &ImportRun{db: db, keys: map[string]bool{}, claimed: map[int64]bool{}}
 }
@@ -73,6 +123,12 @@ func (r *ImportRun) Expect(a *readingroom.Article) {
 // Summary returns the counts so far.
 func (r *ImportRun) Summary() ImportSummary { return r.summary }
 
+// FilesSaved is how many files, from the first, have had all their
+// articles saved and committed, or were refused: after a failure of the
+// database (whose open batch is lost), the file to start again from is
+// the next one. Summary then counts what was committed.
+func (r *ImportRun) FilesSaved() int { return r.filesDone }
+
 // SaveFile saves the articles parsed from one file, or records the file
 // as rejected when parseErr is set. It returns what became of each
 // article; the error is for failures of the database itself, which
@@ -82,6 +138,7 @@ func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroo
 	r.summary.Files++
 	if parseErr != nil {
 		r.summary.RejectedFiles++
+		r.filesDone = r.summary.Files
 		return rep, nil
 	}
 	for i := range arts {
@@ -94,29 +151,41 @@ func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroo
 			r.summary.ArticlesRejected++
 		}
 		rep.Articles = append(rep.Articles, SavedArticle{Title: a.Title, Slug: slug, Outcome: out, Err: err})
-		// Between two articles (each its own transaction), none is open:
-		// the place to keep the write-ahead log from growing without end.
-		// Where articles are saved in batches, it belongs after a batch.
-		if err := r.db.checkpointIfLarge(ctx); err != nil {
-			return rep, err
-		}
+	}
+	r.filesDone = r.summary.Files
+	if r.tx == nil { // its last article closed a batch: the file is committed
+		r.committed, r.committedFiles = r.summary, r.filesDone
 	}
 	return rep, nil
 }
 
 // Save stores one article of the import; see SaveArticle. It returns
 // Duplicate or OtherVersion, writing nothing, for an article this import
-// has already saved.
+// has already saved. The article is committed with its batch (at the
+// latest by Finish).
 func (r *ImportRun) Save(ctx context.Context, a *readingroom.Article, source string) (Outcome, string, error) {
 	if err := validateArticle(a); err != nil {
 		return 0, "", fmt.Errorf("store: save article: %w", err)
 	}
-	tx, err := r.db.w.BeginTx(ctx, nil)
+	out, slug, err := r.save(ctx, a, source)
 	if err != nil {
+		r.rollback()
 		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
 	}
-	defer tx.Rollback()
+	r.count(out)
+	if r.batched++; r.batched >= batchArticles || time.Since(r.batchStart) >= batchTime {
+		if err := r.commitBatch(ctx); err != nil {
+			return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
+		}
+	}
+	return out, slug, nil
+}
 
+func (r *ImportRun) save(ctx context.Context, a *readingroom.Article, source string) (Outcome, string, error) {
+	tx, err := r.begin(ctx)
+	if err != nil {
+		return 0, "", err
+	}
 	now := r.db.now().UTC().Format(time.RFC3339)
 	var (
 		out  Outcome
@@ -128,37 +197,177 @@ func (r *ImportRun) Save(ctx context.Context, a *readingroom.Article, source str
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		out = Created
-		id, slug, ids, err = insertArticle(ctx, tx, a, source, now)
+		id, slug, ids, err = insertArticle(ctx, tx, a, fp, source, now)
 	case err != nil:
-		// reported below
+		// returned below
 	case r.claimed[id]:
 		out, slug = OtherVersion, stored.slug
 		if stored.fingerprint == fp {
 			out = Duplicate
 		}
-		r.count(out)
 		return out, slug, nil
 	case stored.fingerprint == fp:
 		out, slug = Unchanged, stored.slug
 		ids, err = storedIDs(ctx, tx, id, len(a.Blocks))
 	default:
 		out, slug = Updated, stored.slug
-		ids, err = updateArticle(ctx, tx, id, a, source, now)
+		ids, err = updateArticle(ctx, tx, id, a, fp, source, now)
 	}
 	if err != nil {
-		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, "", fmt.Errorf("store: save article %q: %w", a.Title, err)
+		return 0, "", err
 	}
 	r.claimed[id] = true
-	r.count(out)
-	// Only now that the ids are stored does the caller's article get them.
+	if out == Created || out == Updated {
+		r.written++
+	}
 	a.Slug = slug
 	for i := range a.Blocks {
 		a.Blocks[i].ID = ids[i]
 	}
 	return out, slug, nil
+}
+
+// begin returns the open batch's transaction, beginning one if need be.
+func (r *ImportRun) begin(ctx context.Context) (*stmtTx, error) {
+	if r.tx != nil {
+		return r.tx, nil
+	}
+	tx, err := r.db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.tx, r.batched, r.batchStart = newStmtTx(tx), 0, time.Now()
+	if !r.started {
+		r.started = true
+		if err := r.sizeUp(ctx); err != nil {
+			r.rollback()
+			return nil, err
+		}
+	}
+	return r.tx, nil
+}
+
+// sizeUp decides, at the first batch, what kind of run this is: large,
+// bulk, or neither (see bulkArticles).
+func (r *ImportRun) sizeUp(ctx context.Context) error {
+	if len(r.keys) < bulkArticles {
+		return nil
+	}
+	// The indexes on paragraph ids take inserts in no order; a larger
+	// cache keeps their pages at hand.
+	if _, err := r.tx.tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)); err != nil {
+		return err
+	}
+	r.large = true
+	var stored int
+	if err := r.tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&stored); err != nil {
+		return err
+	}
+	if len(r.keys) < stored/2 {
+		return nil
+	}
+	if err := setAutomerge(ctx, r.tx, 0); err != nil {
+		return err
+	}
+	r.bulk = true
+	return nil
+}
+
+// commitBatch commits the open batch, if any. This is the boundary
+// between batches: what should happen between them (a WAL checkpoint)
+// belongs here.
+func (r *ImportRun) commitBatch(ctx context.Context) error {
+	if r.tx == nil {
+		r.committed, r.committedFiles = r.summary, r.filesDone
+		return nil
+	}
+	r.tx.close()
+	err := r.tx.tx.Commit()
+	r.tx = nil
+	if err != nil {
+		r.forget()
+		return fmt.Errorf("commit: %w", err)
+	}
+	r.committed, r.committedFiles = r.summary, r.filesDone
+	// No transaction is open: the place to keep the write-ahead log from
+	// growing without end while readers read.
+	if err := r.db.checkpointIfLarge(ctx); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
+// Commit commits the open batch, if any, without finishing the run: for
+// an import that is stopped and should keep what it saved. Finish does
+// this too.
+func (r *ImportRun) Commit(ctx context.Context) error {
+	if err := r.commitBatch(ctx); err != nil {
+		return fmt.Errorf("store: import: %w", err)
+	}
+	return nil
+}
+
+// rollback drops the open batch.
+func (r *ImportRun) rollback() {
+	if r.tx != nil {
+		r.tx.close()
+		_ = r.tx.tx.Rollback()
+		r.tx = nil
+	}
+	r.forget()
+}
+
+// forget takes back the counts of a batch that was lost, so that the
+// summary says what is stored.
+func (r *ImportRun) forget() {
+	r.summary, r.filesDone = r.committed, r.committedFiles
+}
+
+// Finish commits the last batch and, after a bulk import, merges the
+// full-text index into one segment and turns automatic merging on again.
+func (r *ImportRun) Finish(ctx context.Context) error {
+	if err := r.commitBatch(ctx); err != nil {
+		return fmt.Errorf("store: finish import: %w", err)
+	}
+	if !r.large {
+		return nil
+	}
+	r.large = false
+	tx, err := r.db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: finish import: %w", err)
+	}
+	defer tx.Rollback()
+	if r.bulk {
+		r.bulk = false
+		if r.written > 0 {
+			for _, t := range ftsTables {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
+					return fmt.Errorf("store: finish import: optimize %s: %w", t, err)
+				}
+			}
+		}
+		if err := setAutomerge(ctx, tx, ftsAutomerge); err != nil {
+			return fmt.Errorf("store: finish import: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -2000`); err != nil {
+		return fmt.Errorf("store: finish import: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: finish import: %w", err)
+	}
+	return nil
+}
+
+// setAutomerge sets FTS5's automerge on every full-text index.
+func setAutomerge(ctx context.Context, tx dbtx, n int) error {
+	for _, t := range ftsTables {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', ?)`, n); err != nil {
+			return fmt.Errorf("automerge %s: %w", t, err)
+		}
+	}
+	return nil
 }
 
 func (r *ImportRun) count(o Outcome) {
@@ -192,7 +401,7 @@ type articleCandidate struct {
 // identify finds the stored article that a is (readingroom.Match): one
 // with its title, or, failing that, one whose title was corrected.
 // sql.ErrNoRows when a is new.
-func (r *ImportRun) identify(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (int64, storedArticle, error) {
+func (r *ImportRun) identify(ctx context.Context, tx dbtx, a *readingroom.Article) (int64, storedArticle, error) {
 	cands, err := candidatesByKey(ctx, tx, a.Key())
 	if err != nil {
 		return 0, storedArticle{}, err
@@ -209,7 +418,7 @@ func (r *ImportRun) identify(ctx context.Context, tx *sql.Tx, a *readingroom.Art
 }
 
 // match loads what readingroom.Match needs of cands and asks it.
-func (r *ImportRun) match(ctx context.Context, tx *sql.Tx, a *readingroom.Article, cands []articleCandidate) (int, error) {
+func (r *ImportRun) match(ctx context.Context, tx dbtx, a *readingroom.Article, cands []articleCandidate) (int, error) {
 	if len(cands) == 0 {
 		return -1, nil
 	}
@@ -250,7 +459,7 @@ func onlySameDateUnclaimed(a *readingroom.Article, stored []readingroom.Stored) 
 	return false
 }
 
-func candidatesByKey(ctx context.Context, tx *sql.Tx, key string) ([]articleCandidate, error) {
+func candidatesByKey(ctx context.Context, tx dbtx, key string) ([]articleCandidate, error) {
 	return scanRows(ctx, tx, scanArticleCandidate, `
 		SELECT id, slug, fingerprint, published, key FROM articles WHERE key = ? ORDER BY id`, key)
 }
@@ -281,7 +490,7 @@ const (
 // with a, whose date is compatible and whose text readingroom.SameText
 // takes for a's. Articles whose title is in the import, or which the
 // import has saved, are passed over. sql.ErrNoRows when there is none.
-func (r *ImportRun) identifyRetitled(ctx context.Context, tx *sql.Tx, a *readingroom.Article) (int64, storedArticle, error) {
+func (r *ImportRun) identifyRetitled(ctx context.Context, tx dbtx, a *readingroom.Article) (int64, storedArticle, error) {
 	var pids []any
 	seen := map[string]bool{}
 	for _, b := range a.Blocks {
@@ -298,6 +507,15 @@ func (r *ImportRun) identifyRetitled(ctx context.Context, tx *sql.Tx, a *reading
 	}
 	if len(pids) < retitleMinShared {
 		return 0, storedArticle{}, sql.ErrNoRows
+	}
+	// The list is padded with ids no paragraph has to 8, 16, 32 or 64, so
+	// that a batch prepares four statements, not one for every length.
+	size := 8
+	for size < len(pids) {
+		size *= 2
+	}
+	for len(pids) < size {
+		pids = append(pids, "")
 	}
 	args := append(pids, retitleMinShared, retitleCandidates)
 	cands, err := scanRows(ctx, tx, scanArticleCandidate, `
@@ -325,7 +543,7 @@ func (r *ImportRun) identifyRetitled(ctx context.Context, tx *sql.Tx, a *reading
 }
 
 // loadBlocks reads an article's stored blocks as domain blocks.
-func loadBlocks(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.Block, error) {
+func loadBlocks(ctx context.Context, tx dbtx, articleID int64) ([]readingroom.Block, error) {
 	stored, err := loadStoredBlocks(ctx, tx, articleID)
 	if err != nil {
 		return nil, err

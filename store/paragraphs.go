@@ -29,7 +29,7 @@ func scanStoredBlock(rows *sql.Rows) (storedBlock, error) {
 	return s, err
 }
 
-func loadStoredBlocks(ctx context.Context, tx *sql.Tx, articleID int64) ([]storedBlock, error) {
+func loadStoredBlocks(ctx context.Context, tx dbtx, articleID int64) ([]storedBlock, error) {
 	blocks, err := scanRows(ctx, tx, scanStoredBlock, `SELECT id, pid, position, kind, text, number, credit
 		FROM paragraphs WHERE article_id = ? ORDER BY position`, articleID)
 	if err != nil {
@@ -39,7 +39,7 @@ func loadStoredBlocks(ctx context.Context, tx *sql.Tx, articleID int64) ([]store
 }
 
 // usedPIDs returns every pid the article has ever had, deleted ones too.
-func usedPIDs(ctx context.Context, tx *sql.Tx, articleID int64) (map[string]bool, error) {
+func usedPIDs(ctx context.Context, tx dbtx, articleID int64) (map[string]bool, error) {
 	pids, err := scanRows(ctx, tx, func(rows *sql.Rows) (string, error) {
 		var pid string
 		err := rows.Scan(&pid)
@@ -56,21 +56,28 @@ func usedPIDs(ctx context.Context, tx *sql.Tx, articleID int64) (map[string]bool
 }
 
 // saveBlocks makes the article's stored blocks (stored, in order; none for
-// a new article) into blocks and returns the pid of each block, as
+// a fresh, just inserted article) into blocks and returns the pid of each block, as
 // readingroom.Align decides them: the ids that no longer name a block are
 // retired first, then the blocks are written.
-func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, blocks []readingroom.Block, now string) ([]string, error) {
-	used, err := usedPIDs(ctx, tx, articleID)
-	if err != nil {
-		return nil, err
+func saveBlocks(ctx context.Context, tx dbtx, articleID int64, fresh bool, stored []storedBlock, blocks []readingroom.Block, now string) ([]string, error) {
+	var (
+		used    map[string]bool
+		retired []readingroom.PrevBlock
+		err     error
+	)
+	// A fresh article has used no ids and retired none: the rows of a
+	// deleted article whose id it took went with that one.
+	if !fresh {
+		if used, err = usedPIDs(ctx, tx, articleID); err != nil {
+			return nil, err
+		}
+		if retired, err = loadTombstones(ctx, tx, articleID); err != nil {
+			return nil, err
+		}
 	}
 	prev := make([]readingroom.PrevBlock, len(stored))
 	for j, s := range stored {
 		prev[j] = readingroom.PrevBlock{ID: s.pid, Kind: s.kind, Text: s.text}
-	}
-	retired, err := loadTombstones(ctx, tx, articleID)
-	if err != nil {
-		return nil, err
 	}
 	al := readingroom.Align(prev, retired, blocks, used)
 	if err := retireBlocks(ctx, tx, articleID, stored, al, now); err != nil {
@@ -85,7 +92,7 @@ func saveBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []store
 // retireBlocks carries out the retiring half of an alignment: revived
 // tombstones are lifted, stored rows that no new block continues are
 // deleted, and their ids become aliases or tombstones.
-func retireBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, al readingroom.Alignment, now string) error {
+func retireBlocks(ctx context.Context, tx dbtx, articleID int64, stored []storedBlock, al readingroom.Alignment, now string) error {
 	for _, pid := range al.Revived {
 		if _, err := tx.ExecContext(ctx,
 			`DELETE FROM paragraph_tombstones WHERE article_id = ? AND pid = ?`, articleID, pid,
@@ -128,7 +135,7 @@ func retireBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []sto
 // writeBlocks writes blocks under ids: a block that continues a stored row
 // updates it in place (so the FTS triggers see an update), and only when
 // something changed; a new one is inserted.
-func writeBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []storedBlock, blocks []readingroom.Block, ids []string) error {
+func writeBlocks(ctx context.Context, tx dbtx, articleID int64, stored []storedBlock, blocks []readingroom.Block, ids []string) error {
 	byPID := make(map[string]storedBlock, len(stored))
 	for _, s := range stored {
 		byPID[s.pid] = s
@@ -160,7 +167,7 @@ func writeBlocks(ctx context.Context, tx *sql.Tx, articleID int64, stored []stor
 }
 
 // loadTombstones returns the article's deleted blocks, oldest first.
-func loadTombstones(ctx context.Context, tx *sql.Tx, articleID int64) ([]readingroom.PrevBlock, error) {
+func loadTombstones(ctx context.Context, tx dbtx, articleID int64) ([]readingroom.PrevBlock, error) {
 	out, err := scanRows(ctx, tx, func(rows *sql.Rows) (readingroom.PrevBlock, error) {
 		var p readingroom.PrevBlock
 		err := rows.Scan(&p.ID, &p.Kind, &p.Text)

@@ -403,6 +403,9 @@ func TestTextMatchSkipsArticlesOfTheSameImport(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if err := run.Finish(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if list, total, _ := db.ListArticles(ctx, 10, 0); total != 2 || list[0].Title != "Alpha" || list[1].Title != "Beta" {
 		t.Errorf("library %+v, want Alpha and Beta", list)

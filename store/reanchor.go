@@ -15,7 +15,7 @@ import (
 // been followed through any aliases the re-import made. A passage that is
 // no longer there is orphaned, keeping its last place as a hint; one found
 // again returns to normal. Nothing is committed unless all of it is.
-func reanchorItems(ctx context.Context, tx *sql.Tx, articleID int64, a *readingroom.Article, ids []string) error {
+func reanchorItems(ctx context.Context, tx dbtx, articleID int64, a *readingroom.Article, ids []string) error {
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE list_items SET article_title = ?, article_byline = ?
 		WHERE article_id = ? AND (article_title IS NOT ? OR article_byline IS NOT ?)`,
@@ -87,7 +87,7 @@ func reanchorItems(ctx context.Context, tx *sql.Tx, articleID int64, a *readingr
 
 // aliasTargets loads the article's aliases: retired id -> the id it
 // leads to.
-func aliasTargets(ctx context.Context, tx *sql.Tx, articleID int64) (map[string]string, error) {
+func aliasTargets(ctx context.Context, tx dbtx, articleID int64) (map[string]string, error) {
 	type alias struct{ pid, target string }
 	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (alias, error) {
 		var a alias

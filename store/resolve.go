@@ -57,7 +57,7 @@ func (db *DB) Paragraph(ctx context.Context, slug, pid string) (ParagraphRef, er
 	return ref, err
 }
 
-func resolve(ctx context.Context, tx *sql.Tx, articleID int64, pid string) (ParagraphRef, error) {
+func resolve(ctx context.Context, tx dbtx, articleID int64, pid string) (ParagraphRef, error) {
 	state := ParagraphLive
 	for range maxAliasChain {
 		var live bool
@@ -97,7 +97,7 @@ func resolve(ctx context.Context, tx *sql.Tx, articleID int64, pid string) (Para
 
 // loadAliases fills in each block's Aliases: the retired ids whose chain of
 // aliases ends at it.
-func loadAliases(ctx context.Context, tx *sql.Tx, articleID int64, blocks []readingroom.Block) error {
+func loadAliases(ctx context.Context, tx dbtx, articleID int64, blocks []readingroom.Block) error {
 	type alias struct{ pid, target string }
 	aliases, err := scanRows(ctx, tx, func(rows *sql.Rows) (alias, error) {
 		var a alias

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,8 +61,9 @@ func TestSearch(t *testing.T) {
 		{query: `"glass of dome"`, top: ""},
 		{query: "subscript*", top: "notes-from-a-small-press", snippet: "<mark>subscriptions</mark>"},
 		{query: "poetry -fifty", top: ""},
-		// Exclusion is per paragraph: another paragraph of the article may match.
-		{query: "poetry -stubbornness", top: "notes-from-a-small-press"},
+		// Exclusion is per article: an article that holds the word anywhere
+		// is left out.
+		{query: "poetry -stubbornness", top: ""},
 		{query: "poetry -ledger", top: "notes-from-a-small-press"},
 		{query: "ledger OR subscriptions", slugs: []string{"the-quiet-room-why-libraries-still-matter", "notes-from-a-small-press"}},
 		{query: "title:press", top: "notes-from-a-small-press", slugs: []string{"notes-from-a-small-press"}},
@@ -82,7 +85,9 @@ func TestSearch(t *testing.T) {
 		{query: `"parker fountain pen"`, seeds: true, top: "more-on-ralph-miliband-a-kgb-connection", snippet: "<mark>Parker fountain pen</mark>"},
 		{query: "momentum year:2017", seeds: true, top: "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam", slugs: []string{"losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"}},
 		{query: "momentum year:2013", seeds: true, top: ""},
-		{query: "author:correspondent", seeds: true, top: "more-on-ralph-miliband-a-kgb-connection"},
+		// Two bylines say "correspondent"; among equals, the shorter article
+		// ranks first.
+		{query: "author:correspondent", seeds: true, top: "notes-from-a-small-press", slugs: []string{"notes-from-a-small-press", "more-on-ralph-miliband-a-kgb-connection"}},
 		{query: "title:spies", seeds: true, top: "spies-like-us", slugs: []string{"spies-like-us"}},
 		{query: "lansman -corbyn", seeds: true, top: ""},
 		{query: "vallance OR lansman", seeds: true, slugs: []string{"spies-like-us", "losing-momentum-how-jeremy-corbyns-support-group-ran-out-of-steam"}},
@@ -349,5 +354,238 @@ func TestSearchHitsMatchInText(t *testing.T) {
 	}
 	if _, ok := bySlug["harbours"]; ok {
 		t.Error("an article without the word matched")
+	}
+}
+
+// An article matches when it holds every word anywhere: two words in
+// different paragraphs find it, each paragraph holding one is a hit, and
+// a paragraph holding both comes first. A phrase must stand within one
+// block, never across two.
+func TestSearchWordsAcrossParagraphs(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a := &readingroom.Article{Title: "Two rooms", Blocks: []readingroom.Block{
+		para("The first room kept a lantern by the door."),
+		para("The second had a harbour view."),
+		para("Lantern light fell on the harbour wall."),
+		para("Nothing here at all."),
+	}}
+	if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("lantern harbour"), 1, 10)
+	if err != nil || len(res.Results) != 1 {
+		t.Fatalf("lantern harbour: %+v %v", res, err)
+	}
+	r := res.Results[0]
+	if r.Matches != 3 || len(r.Hits) != 3 {
+		t.Errorf("%d matches, %d hits, want 3 and 3", r.Matches, len(r.Hits))
+	}
+	if r.Hits[0].PID != a.Blocks[2].ID {
+		t.Errorf("first hit %s, want the paragraph with both words %s", r.Hits[0].PID, a.Blocks[2].ID)
+	}
+	if got := markup(r.Hits[0].Snippet); !strings.Contains(got, "<mark>Lantern</mark>") || !strings.Contains(got, "<mark>harbour</mark>") {
+		t.Errorf("snippet %q does not mark both words", got)
+	}
+	for _, h := range r.Hits {
+		if h.PID == a.Blocks[3].ID {
+			t.Error("a paragraph without either word is a hit")
+		}
+	}
+	// "door the second": the end of one paragraph and the start of the next.
+	for _, q := range []string{`"door the second"`, `"view lantern"`} {
+		res, err := db.Search(ctx, readingroom.ParseQuery(q), 1, 10)
+		if err != nil || len(res.Results) != 0 {
+			t.Errorf("%s: %+v %v, want no match across blocks", q, res.Results, err)
+		}
+	}
+	res, err = db.Search(ctx, readingroom.ParseQuery(`"harbour view" lantern`), 1, 10)
+	if err != nil || len(res.Results) != 1 {
+		t.Errorf(`"harbour view" lantern: %+v %v`, res, err)
+	}
+}
+
+// The standfirst, the byline and the book details are searched: a phrase
+// from the standfirst finds the article, and the hit shows the standfirst
+// marked when no block holds the words.
+func TestSearchStandfirst(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a := &readingroom.Article{
+		Title:      "A quiet harbour",
+		Standfirst: "Why the fishermen of Ardmore still mend their own nets.",
+		Books:      []readingroom.Book{{Title: "Salt and Rope", Author: "Mairead Quill", Details: "Tidewater Press, 212pp"}},
+		Blocks:     []readingroom.Block{para("The boats come in at dawn."), para("By noon the quay is empty.")},
+	}
+	if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`"mend their own nets"`, "ardmore", "fishermen quay", "quill", `"tidewater press"`} {
+		res, err := db.Search(ctx, readingroom.ParseQuery(q), 1, 10)
+		if err != nil || len(res.Results) != 1 {
+			t.Errorf("%s: %+v %v, want the article", q, res, err)
+		}
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery(`"mend their own nets"`), 1, 10)
+	if err != nil || len(res.Results) != 1 {
+		t.Fatal(res, err)
+	}
+	if hits := res.Results[0].Hits; len(hits) != 1 || hits[0].PID != "" || !strings.Contains(markup(hits[0].Snippet), "<mark>mend their own nets</mark>") {
+		t.Errorf("hits %+v, want the standfirst marked", hits)
+	}
+	// A word of the standfirst and one of a paragraph: the paragraph is
+	// the hit.
+	res, err = db.Search(ctx, readingroom.ParseQuery("fishermen quay"), 1, 10)
+	if err != nil || len(res.Results) != 1 || res.Results[0].Hits[0].PID != a.Blocks[1].ID {
+		t.Errorf("fishermen quay: %+v %v", res, err)
+	}
+	// An edited standfirst is searched as edited.
+	a.Standfirst = "Why the fishermen of Kilmore still mend their own nets."
+	if out, _, err := db.SaveArticle(ctx, a, ""); err != nil || out != Updated {
+		t.Fatal(out, err)
+	}
+	for q, want := range map[string]int{"ardmore": 0, "kilmore": 1} {
+		if res, err := db.Search(ctx, readingroom.ParseQuery(q), 1, 10); err != nil || len(res.Results) != want {
+			t.Errorf("%s after the edit: %d results, want %d (%v)", q, len(res.Results), want, err)
+		}
+	}
+	checkIntegrity(t, db, "after the edit")
+}
+
+// Counting stops past MaxCount, and a word in more than CommonArticles
+// articles lists the most recently imported first.
+func TestSearchCountsUpToMaxCount(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	run := db.NewImport()
+	for i := range MaxCount + 5 {
+		a := &readingroom.Article{Title: fmt.Sprintf("Lanterns %d", i), Blocks: []readingroom.Block{para("A lantern in the window.")}}
+		if i%2 == 0 {
+			a.Blocks = append(a.Blocks, para("And a harbour."))
+		}
+		if _, _, err := run.Save(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("lantern"), 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != MaxCount || !res.Capped {
+		t.Errorf("total %d capped %v, want %d and capped", res.Total, res.Capped, MaxCount)
+	}
+	res, err = db.Search(ctx, readingroom.ParseQuery("harbour"), 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != (MaxCount+5+1)/2 || res.Capped {
+		t.Errorf("harbour: total %d capped %v, want %d exactly", res.Total, res.Capped, (MaxCount+5+1)/2)
+	}
+	// The last page holds what is left of the first MaxCount.
+	res, err = db.Search(ctx, readingroom.ParseQuery("lantern"), MaxCount/10, 10)
+	if err != nil || len(res.Results) != 10 {
+		t.Errorf("last page: %d results, %v", len(res.Results), err)
+	}
+	res, err = db.Search(ctx, readingroom.ParseQuery("lantern"), MaxCount/10+1, 10)
+	if err != nil || len(res.Results) != 0 {
+		t.Errorf("past the last page: %d results, %v", len(res.Results), err)
+	}
+}
+
+// Words too common to rank by are not scored: a query of only such words
+// lists the most recently imported articles first; a rarer word of the
+// query ranks, and the common one still has to match.
+func TestSearchCommonWords(t *testing.T) {
+	db := openTest(t)
+	db.commonArticles = 3
+	ctx := context.Background()
+	texts := []string{"The harbour.", "The harbour and a lantern.", "The harbour, a lantern, a lantern.", "A lantern alone.", "The harbour again."}
+	var slugs []string
+	for i, text := range texts {
+		a := &readingroom.Article{Title: fmt.Sprintf("Piece %d", i), Blocks: []readingroom.Block{para(text)}}
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+		slugs = append(slugs, a.Slug)
+	}
+	got := func(q string) []string {
+		t.Helper()
+		res, err := db.Search(ctx, readingroom.ParseQuery(q), 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range res.Results {
+			out = append(out, r.Slug)
+		}
+		return out
+	}
+	// harbour is in 4 articles, more than 3: newest first.
+	if g, want := got("harbour"), []string{slugs[4], slugs[2], slugs[1], slugs[0]}; !slices.Equal(g, want) {
+		t.Errorf("harbour: %v, want %v", g, want)
+	}
+	// lantern is in 3: ranked, the article that says it twice first; and
+	// harbour must still be there.
+	if g, want := got("harbour lantern"), []string{slugs[2], slugs[1]}; !slices.Equal(g, want) {
+		t.Errorf("harbour lantern: %v, want %v", g, want)
+	}
+	if g, want := got("lantern -harbour"), []string{slugs[3]}; !slices.Equal(g, want) {
+		t.Errorf("lantern -harbour: %v, want %v", g, want)
+	}
+}
+
+// A bulk import (at least bulkArticles, into a library not much larger)
+// defers the index's merging and optimizes it at the end; the index is
+// whole afterwards and merging is on again. Should one die midway, opening
+// the store turns merging back on.
+func TestBulkImport(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	run := db.NewImport()
+	arts := make([]readingroom.Article, bulkArticles)
+	for i := range arts {
+		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: []readingroom.Block{para(fmt.Sprintf("The harbour light number %d.", i))}}
+		run.Expect(&arts[i])
+	}
+	// Through the run's transaction while it is open: the writer has one
+	// connection.
+	automerge := func(q dbtx) int {
+		t.Helper()
+		var v int
+		if err := q.QueryRowContext(ctx, `SELECT coalesce((SELECT v FROM article_fts_config WHERE k = 'automerge'), 4)`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for i := range arts {
+		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
+			t.Fatal(err)
+		}
+		if i == batchArticles+1 && (!run.bulk || automerge(run.tx) != 0) {
+			t.Fatalf("bulk %v, automerge %d during the run", run.bulk, automerge(run.tx))
+		}
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := automerge(db.w); got != ftsAutomerge {
+		t.Errorf("automerge %d after the run, want %d", got, ftsAutomerge)
+	}
+	checkIntegrity(t, db, "after a bulk import")
+	if res, err := db.Search(ctx, readingroom.ParseQuery("harbour light"), 1, 10); err != nil || res.Total != bulkArticles {
+		t.Errorf("search after a bulk import: %d, %v", res.Total, err)
+	}
+	// A run that died with merging off.
+	if err := setAutomerge(ctx, db.w, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := restoreAutomerge(ctx, db.w); err != nil {
+		t.Fatal(err)
+	}
+	if got := automerge(db.w); got != ftsAutomerge {
+		t.Errorf("automerge %d after reopening, want %d", got, ftsAutomerge)
 	}
 }

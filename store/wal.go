@@ -9,7 +9,7 @@ import (
 )
 
 // WALCheckpointSize is the size of the write-ahead log past which an
-// import stops, between two files, to checkpoint it (DB.Checkpoint).
+// import stops, between two batches, to checkpoint it (DB.Checkpoint).
 //
 // SQLite checkpoints by itself after each commit, but that checkpoint
 // never waits: while readers keep coming, there is always one reading an
@@ -54,8 +54,8 @@ func (db *DB) walSize() (int64, error) {
 }
 
 // checkpointIfLarge checkpoints when the log has grown past
-// db.walCheckpointSize. Imports call it between files (or batches), where
-// they hold no transaction.
+// db.walCheckpointSize. Imports call it between batches, where they hold
+// no transaction.
 func (db *DB) checkpointIfLarge(ctx context.Context) error {
 	size, err := db.walSize()
 	if err != nil || size < db.walCheckpointSize {
@@ -63,7 +63,7 @@ func (db *DB) checkpointIfLarge(ctx context.Context) error {
 	}
 	busy, err := db.Checkpoint(ctx)
 	if busy {
-		db.log.InfoContext(ctx, "the write-ahead log could not be checkpointed: readers kept it busy; trying again after the next file", "wal_bytes", size)
+		db.log.InfoContext(ctx, "the write-ahead log could not be checkpointed: readers kept it busy; trying again after the next batch", "wal_bytes", size)
 	}
 	return err
 }

@@ -30,9 +30,11 @@ type SearchPage struct {
 	NoSuchPage bool
 	// TooBroad says the search was stopped before it finished.
 	TooBroad bool
-	// Total counts the matching articles; when Capped it is a lower
-	// bound (only the most recently imported matching paragraphs were
-	// ranked).
+	// FilterOnly says the query had filters and no words: the results are
+	// the articles the filters select, not matches.
+	FilterOnly bool
+	// Total counts the matching articles; Capped says more than Total
+	// match (counting stops there, and only that many are listed).
 	Total   int
 	Capped  bool
 	Results []SearchResult
@@ -68,15 +70,14 @@ func (p SearchPage) MessageHeading() string {
 }
 
 // Count says how many articles match: "1 article", "12 articles", or,
-// when the count stopped at the cap on paragraphs, "at least 1,234
-// articles".
+// when counting stopped, "more than 1,000 articles".
 func (p SearchPage) Count() string {
 	s := formatCount(p.Total) + " articles"
 	if p.Total == 1 {
 		s = "1 article"
 	}
 	if p.Capped {
-		s = "at least " + s
+		s = "more than " + s
 	}
 	return s
 }
@@ -100,8 +101,9 @@ type SearchResult struct {
 	Publication string
 	Hits        []SearchHit
 	// Matches counts its matching paragraphs; more than len(Hits) means
-	// some are not shown.
+	// some are not shown, and MoreURL lists them all.
 	Matches int
+	MoreURL string
 	// Slug, Reader and Saved offer a signed-in reader to save the
 	// article, as the library does.
 	Slug   string
@@ -115,10 +117,16 @@ type SearchHit struct {
 	// Snippet is the block's best passage, the matched words marked.
 	Snippet []readingroom.Segment
 	Kind    readingroom.BlockKind
+	// Standfirst says the hit is the article's standfirst, not a block
+	// (URL is then the article's).
+	Standfirst bool
 }
 
 // Label names the hit's kind of block when it is not a plain paragraph.
 func (h SearchHit) Label() string {
+	if h.Standfirst {
+		return "Standfirst"
+	}
 	if h.Kind == readingroom.KindParagraph || h.Kind == "" {
 		return ""
 	}
@@ -126,7 +134,8 @@ func (h SearchHit) Label() string {
 	return string(n[0]-'a'+'A') + n[1:]
 }
 
-// MoreMatches says how many matching paragraphs are not shown, or "".
+// MoreMatches says how many matching paragraphs are not shown, or "";
+// MoreURL, when set, lists them all (the search, in this article only).
 func (r SearchResult) MoreMatches() string {
 	more := r.Matches - len(r.Hits)
 	switch {
@@ -156,8 +165,11 @@ type SearchHelpPage struct {
 	Page
 	// Samples are the library's words the examples are made of.
 	Samples Samples
-	// Candidates is how many matching paragraphs a search ranks at most.
-	Candidates int
+	// MaxCount is where a search stops counting (and listing) articles.
+	MaxCount int
+	// CommonArticles is how many articles a word may be in and still
+	// rank the results.
+	CommonArticles int
 }
 
 // formatCount writes n with thousands separators: 5,000.
@@ -209,11 +221,11 @@ func HelpRows(s Samples) []HelpRow {
 	}
 	year := strconv.Itoa(s.Year)
 	return []HelpRow{
-		{`two words`, "Paragraphs with every word. An article's title and byline count as part of each of its paragraphs.", ex(true, s.Word+" "+s.OtherWord)},
-		{`"exact phrase"`, "The words together, in this order.", ex(s.Phrase != "", `"`+s.Phrase+`"`)},
+		{`two words`, "Articles with every word, anywhere in them: title, standfirst, byline, book details, captions or paragraphs.", ex(true, s.Word+" "+s.OtherWord)},
+		{`"exact phrase"`, "The words together, in this order, within one paragraph (or the title, the standfirst, one caption).", ex(s.Phrase != "", `"`+s.Phrase+`"`)},
 		{`prefix*`, "Words that start with it: librar* finds library, libraries and librarian.", ex(true, s.Prefix+"*")},
-		{`-word`, "Leave out paragraphs with the word. Another paragraph of the same article may still match.", ex(s.Other != "", s.Word+" -"+s.Other)},
-		{`-"a phrase"`, "Leave out paragraphs with the phrase.", ex(s.OtherPhrase != "", s.Word+` -"`+s.OtherPhrase+`"`)},
+		{`-word`, "Leave out articles with the word anywhere in them.", ex(s.Other != "", s.Word+" -"+s.Other)},
+		{`-"a phrase"`, "Leave out articles with the phrase.", ex(s.OtherPhrase != "", s.Word+` -"`+s.OtherPhrase+`"`)},
 		{`this OR that`, "Either one. Write OR in capitals, between two words or phrases.", ex(s.Other != "", s.Word+" OR "+s.Other)},
 		{`title:word`, "The word in the article's title. Works with phrases and prefixes too: title:\"quiet room\", title:lib*.", ex(s.TitleWord != "", "title:"+s.TitleWord)},
 		{`author:word`, "The word in the byline (by: works too).", ex(s.Author != "", "author:"+s.Author)},

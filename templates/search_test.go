@@ -132,7 +132,7 @@ func TestSearchWords(t *testing.T) {
 	}{
 		{SearchPage{Total: 1}, "1 article"},
 		{SearchPage{Total: 12}, "12 articles"},
-		{SearchPage{Total: 4999, Capped: true}, "at least 4,999 articles"},
+		{SearchPage{Total: 1000, Capped: true}, "more than 1,000 articles"},
 		{SearchPage{Total: 1234567}, "1,234,567 articles"},
 	} {
 		if got := tt.p.Count(); got != tt.want {
@@ -154,13 +154,16 @@ func TestSearchWords(t *testing.T) {
 	if got := (SearchHit{Kind: readingroom.KindHeading}).Label(); got != "Section heading" {
 		t.Errorf("Label = %q", got)
 	}
+	if got := (SearchHit{Standfirst: true}).Label(); got != "Standfirst" {
+		t.Errorf("Label = %q", got)
+	}
 }
 
 var testSamples = Samples{Word: "ledger", OtherWord: "question", Phrase: "reading room", Prefix: "ledg",
 	Other: "poetry", OtherPhrase: "green lamps", TitleWord: "quiet", Author: "marlow", Slug: "the-quiet-room", Year: 2021}
 
 func TestSearchHelpPage(t *testing.T) {
-	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, Samples: testSamples, Candidates: 5000}))
+	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, Samples: testSamples, MaxCount: 1000, CommonArticles: 2000}))
 	rows := find(doc, func(n *html.Node) bool { return n.Data == "tr" && n.Parent.Data == "tbody" })
 	want := HelpRows(testSamples)
 	if len(rows) != len(want) {
@@ -172,8 +175,8 @@ func TestSearchHelpPage(t *testing.T) {
 			t.Errorf("row %d links to %q, want %q", i, attr(a, "href"), want)
 		}
 	}
-	if !strings.Contains(text(doc), "5,000") {
-		t.Error("help does not say how many paragraphs are ranked")
+	if !strings.Contains(text(doc), "more than 1,000") || !strings.Contains(text(doc), "2,000") {
+		t.Error("help does not say where counting stops and which words rank")
 	}
 	if got := want[3].Example; got != "ledger -poetry" {
 		t.Errorf("the exclusion example is %q", got)
@@ -182,7 +185,7 @@ func TestSearchHelpPage(t *testing.T) {
 
 // An empty library has no examples to give, and says so, with no links.
 func TestSearchHelpPageEmptyLibrary(t *testing.T) {
-	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, Candidates: 5000}))
+	_, doc := render(t, SearchHelp(SearchHelpPage{Page: page, MaxCount: 1000, CommonArticles: 2000}))
 	if links := find(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "/search?") }); len(links) != 0 {
 		t.Errorf("%d example links for an empty library", len(links))
 	}

@@ -145,6 +145,9 @@ func (s *server) importFiles(r *http.Request, files []upload) (store.ImportSumma
 		}
 		reports = append(reports, rep)
 	}
+	if err := run.Finish(r.Context()); err != nil {
+		return store.ImportSummary{}, nil, fmt.Errorf("web: import: %w", err)
+	}
 	return run.Summary(), reports, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/readingroom/readingroom/static"
 	"github.com/readingroom/readingroom/templates"
 )
 
@@ -43,19 +44,29 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	if err := c.Render(r.Context(), &buf); err != nil {
 		return fmt.Errorf("web: render: %w", err)
 	}
+	body := buf.Bytes()
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	// A page differs by who asks: one for a signed-in reader shows their
 	// name, and is kept by no cache.
 	h.Add("Vary", "Cookie")
+	h.Add("Vary", "Accept-Encoding")
+	if enc := static.Negotiate(r); enc != static.Identity && len(body) >= minCompress {
+		body = static.Compress(enc, body, static.Fast)
+		h.Set("Content-Encoding", string(enc))
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if userFrom(r.Context()) != nil {
 		noStore(w)
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 	return nil
 }
+
+// minCompress is the smallest page worth compressing: below it, the
+// coding's own bytes eat most of the gain.
+const minCompress = 1024
 
 // renderPage renders c with status 200, or the 500 page if that fails.
 func (s *server) renderPage(w http.ResponseWriter, r *http.Request, c templ.Component) {

@@ -45,7 +45,7 @@ func (s *server) runSearch(ctx context.Context, q readingroom.Query, n, perPage 
 func emptyQueryMessage(q readingroom.Query) string {
 	switch {
 	case len(q.Not) > 0:
-		return "Add a word to search for: -word only leaves paragraphs out of what another word finds."
+		return "Add a word to search for: -word only leaves articles out of what another word finds."
 	case q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0:
 		return "Add a word to search for: in: and year: only narrow what a word finds."
 	}
@@ -80,14 +80,18 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	q := readingroom.ParseQuery(params.Get("q"))
 	p.Searched = q.String()
 	p.Notes = q.Notes
-	if q.Empty() {
-		p.Message = emptyQueryMessage(q)
-		s.renderPage(w, r, templates.Search(p))
-		return
-	}
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
 		s.noSuchPage(w, r, http.StatusBadRequest, p, params.Get("page"))
+		return
+	}
+	if q.Empty() && len(q.Not) == 0 && (q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0) {
+		s.filterOnly(w, r, p, q, n)
+		return
+	}
+	if q.Empty() {
+		p.Message = emptyQueryMessage(q)
+		s.renderPage(w, r, templates.Search(p))
 		return
 	}
 	res, ok, err := s.runSearch(r.Context(), q, n, searchPerPage)
@@ -137,12 +141,65 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			Publication: a.Publication,
 			Matches:     a.Matches,
 		}
+		if q.Slug == "" && a.Matches > len(a.Hits) {
+			// The rest of its matching paragraphs: the same search, in it.
+			v.MoreURL = templates.SearchURL(shown+" in:"+a.Slug, 1)
+		}
 		for _, h := range a.Hits {
-			v.Hits = append(v.Hits, templates.SearchHit{
-				URL:     paragraphPath(a.Slug, h.PID) + "#p-" + h.PID,
-				Snippet: h.Snippet,
-				Kind:    h.Kind,
-			})
+			hit := templates.SearchHit{Snippet: h.Snippet, Kind: h.Kind, Standfirst: h.PID == ""}
+			if hit.Standfirst {
+				hit.URL = articlePath(a.Slug)
+			} else {
+				hit.URL = paragraphPath(a.Slug, h.PID) + "#p-" + h.PID
+			}
+			v.Hits = append(v.Hits, hit)
+		}
+		p.Results = append(p.Results, v)
+	}
+	s.renderPage(w, r, templates.Search(p))
+}
+
+// filterOnly answers a search of filters alone (in:slug, year:2017) with
+// the articles they select, newest first, each with its standfirst.
+func (s *server) filterOnly(w http.ResponseWriter, r *http.Request, p templates.SearchPage, q readingroom.Query, n int) {
+	list, total, err := s.db.FilterArticles(r.Context(), store.ArticleFilter{Slug: q.Slug, YearFrom: q.YearFrom, YearTo: q.YearTo},
+		searchPerPage, (n-1)*searchPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if total == 0 {
+		p.Widen = widen(q)
+		s.renderPage(w, r, templates.Search(p))
+		return
+	}
+	if len(list) == 0 {
+		s.noSuchPage(w, r, http.StatusNotFound, p, strconv.Itoa(n))
+		return
+	}
+	p.FilterOnly = true
+	p.Total = total
+	p.Number, p.Pages = n, max(1, (total+searchPerPage-1)/searchPerPage)
+	p.Start = (n-1)*searchPerPage + 1
+	if n > 1 {
+		p.Title += ", page " + strconv.Itoa(n)
+		p.PrevURL = templates.SearchURL(p.Query, n-1)
+	}
+	if n < p.Pages {
+		p.NextURL = templates.SearchURL(p.Query, n+1)
+	}
+	for _, a := range list {
+		v := templates.SearchResult{
+			URL:         articlePath(a.Slug),
+			Slug:        a.Slug,
+			Reader:      p.User != nil,
+			Title:       a.Title,
+			Byline:      a.Byline,
+			Date:        templates.NewDate(a.Published),
+			Publication: a.Publication,
+		}
+		if a.Standfirst != "" {
+			v.Hits = []templates.SearchHit{{URL: articlePath(a.Slug), Snippet: readingroom.Segments(excerpt(a.Standfirst, describeLen), nil), Standfirst: true}}
 		}
 		p.Results = append(p.Results, v)
 	}
@@ -246,9 +303,10 @@ func mapTerms(clauses []readingroom.Clause, f func(readingroom.Term) readingroom
 // searchHelp explains the query language.
 func (s *server) searchHelp(w http.ResponseWriter, r *http.Request) {
 	p := templates.SearchHelpPage{
-		Page:       s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
-		Samples:    s.samples(r.Context()),
-		Candidates: store.MaxCandidates,
+		Page:           s.page(r, "How to search", "How to search the library: phrases, prefixes, exclusions, OR and filters."),
+		Samples:        s.samples(r.Context()),
+		MaxCount:       store.MaxCount,
+		CommonArticles: store.CommonArticles,
 	}
 	p.Canonical = s.baseURL(r) + templates.SearchHelpPath
 	s.renderPage(w, r, templates.SearchHelp(p))
@@ -285,8 +343,8 @@ func snippetHTML(segs []readingroom.Segment) string {
 // apiSearchResponse is GET /api/search.
 type apiSearchResponse struct {
 	Query string `json:"query"` // as understood, in the query language
-	// Total counts matching articles (results are their paragraphs); when
-	// Capped it is a lower bound.
+	// Total counts matching articles (results are their paragraphs) up
+	// to store.MaxCount; Capped says more than that match.
 	Total   int               `json:"total"`
 	Capped  bool              `json:"capped"`
 	Page    int               `json:"page"`
@@ -344,12 +402,16 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	for _, a := range res.Results {
 		for _, h := range a.Hits {
+			u := base + paragraphPath(a.Slug, h.PID)
+			if h.PID == "" { // the standfirst
+				u = base + articlePath(a.Slug)
+			}
 			out.Results = append(out.Results, apiSearchResult{
 				Slug:        a.Slug,
 				Title:       a.Title,
 				ParagraphID: h.PID,
 				Snippet:     snippetHTML(h.Snippet),
-				URL:         base + paragraphPath(a.Slug, h.PID),
+				URL:         u,
 				Score:       h.Score,
 			})
 		}

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -57,6 +58,8 @@ type server struct {
 	hosts             []hostRule // the names answered to, without a base URL
 	limits            *signinLimiter
 	router            chi.Router // for the Allow header of a 405
+	pages             *pageCache
+	started           time.Time // pages made by this program are no older
 	cards             *templates.CardRenderer
 	drawing           chan struct{} // a token for each preview card being drawn
 	sampled           sampleCache   // the search pages' examples
@@ -82,6 +85,8 @@ func newServer(cfg Config) (*server, error) {
 		setupFromAnywhere: cfg.SetupFromAnywhere,
 		trustedProxies:    cfg.TrustedProxies,
 		limits:            newSigninLimiter(),
+		pages:             newPageCache(pageCacheBytes),
+		started:           time.Now(),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -151,8 +156,8 @@ func (s *server) routes() chi.Router {
 		r.Get(templates.SearchHelpPath, s.searchHelp)
 
 		r.Route("/a/{slug}", func(r chi.Router) {
-			r.With(s.loadArticle).Get("/", s.article)
-			r.With(s.loadArticle).Get("/p/{pid}", s.paragraph)
+			r.With(s.cachePages, s.loadArticle).Get("/", s.article)
+			r.With(s.cachePages, s.loadArticle).Get("/p/{pid}", s.paragraph)
 			r.With(s.loadArticle).Get("/card.png", s.articleCard)
 			r.With(s.loadArticle).Get("/p/{pid}/card.png", s.paragraphCard)
 			// Admins only, asked before the article is looked up.

@@ -50,12 +50,11 @@ func binary(t *testing.T) string {
 	return binPath
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// removeBinary removes the binary built for the tests (see TestMain).
+func removeBinary() {
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
-	os.Exit(code)
 }
 
 // binTimeout is how long a command may take before a test calls it hung.
@@ -252,6 +251,12 @@ func TestImportStopsOnSignal(t *testing.T) {
 	if saved >= n {
 		t.Fatalf("all %d articles were saved before the signal took effect; the test needs more files", saved)
 	}
+	var read, total, imported int
+	if i := strings.Index(out.String(), "Read "); i < 0 {
+		t.Fatalf("no summary:\n%s", out.String())
+	} else if _, err := fmt.Sscanf(out.String()[i:], "Read %d of %d files: %d new", &read, &total, &imported); err != nil || imported != saved || read != saved {
+		t.Errorf("the summary says %d files read and %d articles new (%v); %d were stored\n%s", read, imported, err, saved, out.String())
+	}
 	wantLines(t, out.String(), "The import stopped at file ", fmt.Sprintf(" of %d, %s", n, quotedPrefix(dumps+string(filepath.Separator))),
 		": it was interrupted (Ctrl+C or a signal).", "Run the same command again to import the rest")
 
@@ -302,6 +307,15 @@ func TestImportDiskFull(t *testing.T) {
 		t.Errorf("the summary claims every file was read:\n%s", out)
 	}
 	saved := countArticles(t, db)
+	// The counts are of what is stored: a batch the full disk lost is
+	// not counted as imported.
+	var read, total, imported int
+	if _, err := fmt.Sscanf(out[strings.Index(out, "Read "):], "Read %d of %d files: %d new", &read, &total, &imported); err != nil {
+		t.Fatalf("no summary line: %v\n%s", err, out)
+	}
+	if imported != saved-1 || read > imported {
+		t.Errorf("the summary says %d files read and %d articles new; %d were stored (and one before)\n%s", read, imported, saved-1, out)
+	}
 
 	// Room to write: the database moved to a roomier disk.
 	roomy := filepath.Join(dir, "room.db")

@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
@@ -85,15 +87,15 @@ type summary struct {
 	Warnings []problem // parts of files skipped
 	Hidden   int       // hidden files and folders skipped, as documented
 	// Stopped is set when the import ended before its last file.
-	Stopped *stop
+	Stopped *earlyStop
 }
 
 type problem struct{ Path, Reason string }
 
-// stop says where and why an import ended early.
-type stop struct {
+// earlyStop says where and why an import ended early.
+type earlyStop struct {
 	Path   string // the file being imported, or "" when none had started
-	Index  int    // its number, from 1, among Total files
+	Index  int    // its number, from 1, among Total files; 0 before the first
 	Total  int
 	Reason string // in words, for the operator
 	// Err is the failure in full, when the reason does not say it all.
@@ -104,16 +106,19 @@ func (s summary) print(w io.Writer, quiet bool) {
 	read := fmt.Sprintf("%d %s", s.Files, plural(s.Files, "file", "files"))
 	if st := s.Stopped; st != nil {
 		// The file it stopped at was not read to the end.
-		read = fmt.Sprintf("%d of %d files", max(st.Index-1, 0), st.Total)
+		read = fmt.Sprintf("%d of %d files", min(max(st.Index-1, 0), st.Total), st.Total)
 	}
 	fmt.Fprintf(w, "Read %s: %d new, %d updated, %d unchanged, %d %s skipped, %d %s rejected.\n",
 		read, s.New, s.Updated, s.Unchanged,
 		s.Duplicates, plural(s.Duplicates, "duplicate", "duplicates"),
 		len(s.Rejected), plural(len(s.Rejected), "file", "files"))
 	if st := s.Stopped; st != nil {
-		if st.Path == "" {
+		switch {
+		case st.Index > st.Total:
+			fmt.Fprintf(w, "The import stopped after its last file, as it finished: %s.\n", st.Reason)
+		case st.Index == 0:
 			fmt.Fprintf(w, "The import stopped before its first file: %s.\n", st.Reason)
-		} else {
+		default:
 			fmt.Fprintf(w, "The import stopped at file %d of %d, %q: %s.\n", st.Index, st.Total, st.Path, st.Reason)
 		}
 		fmt.Fprintln(w, "What was imported before it is kept. Run the same command again to import the rest: files already imported are left as they are.")
@@ -147,51 +152,114 @@ func newImporter(db *store.DB) *importer {
 	return &importer{db: db}
 }
 
+// parsedFile is one file read and split into articles, or why it could not
+// be.
+type parsedFile struct {
+	path     string
+	arts     []readingroom.Article
+	warnings []string
+	err      error
+	size     int
+}
+
+func parseFile(ctx context.Context, path string) *parsedFile {
+	data, err := readDump(ctx, path)
+	p := &parsedFile{path: path, err: err, size: len(data)}
+	if err == nil {
+		p.arts, p.warnings, p.err = dump.Parse(path, data)
+	}
+	return p
+}
+
+// keepParsed bounds the text of the files read in the first pass that are
+// kept for the second, rather than read again.
+const keepParsed = 64 << 20
+
 // importPaths imports every file named or found below the folders named.
 // A file that cannot be read is reported and the rest imported; a failure
 // of the database itself, or ctx ending (a signal), stops the import, and
 // the summary says where.
+//
+// Files are read twice over. First, on every core, for the titles of every
+// article in the import, so that an article is never mistaken for another
+// one of the same import retitled (the files read are kept for the second
+// pass while they fit in keepParsed). Then in order, one file ahead of the
+// database on another core, so reading and writing overlap.
 func (imp *importer) importPaths(ctx context.Context, paths []string) summary {
 	var sum summary
 	files, problems, hidden, err := collectFiles(ctx, paths)
 	sum.Rejected, sum.Hidden = problems, hidden
 	if err != nil {
-		sum.Stopped = &stop{Total: len(files), Reason: stopReason(err), Err: detail(err)}
+		sum.Stopped = &earlyStop{Total: len(files), Reason: stopReason(err)}
 		return sum
 	}
 	run := imp.db.NewImport()
-	// First, the titles of every article in the run, so that an article
-	// is never mistaken for another one of the same import retitled.
-	for _, path := range files {
-		data, err := readDump(ctx, path)
-		if ctx.Err() != nil {
-			sum.Stopped = &stop{Total: len(files), Reason: stopReason(ctx.Err())}
-			return sum
-		}
-		if err == nil {
-			arts, _, _ := dump.Parse(path, data)
-			for i := range arts {
-				run.Expect(&arts[i])
-			}
-		}
+	kept := expectAll(ctx, run, files)
+	if err := ctx.Err(); err != nil {
+		sum.Stopped = &earlyStop{Total: len(files), Reason: stopReason(err)}
+		return sum
 	}
-	for i, path := range files {
-		err := ctx.Err()
-		if err == nil {
-			var data []byte
-			data, err = readDump(ctx, path)
-			if err == nil || readingroom.ErrorCode(err) != readingroom.EINTERNAL {
-				err = imp.importData(ctx, run, path, data, err, &sum)
+
+	parsed := make(chan *parsedFile, 8)
+	readCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(parsed)
+		for i, path := range files {
+			p := kept[i]
+			kept[i] = nil
+			if p == nil {
+				p = parseFile(readCtx, path)
 			}
+			select {
+			case parsed <- p:
+			case <-readCtx.Done():
+				return
+			}
+		}
+	}()
+	done := 0
+	for p := range parsed {
+		err := ctx.Err()
+		if err == nil && readingroom.ErrorCode(p.err) == readingroom.EINTERNAL {
+			err = p.err // the read was cut short: ctx ended
+		}
+		if err == nil {
+			err = imp.save(ctx, run, p, &sum)
 		}
 		if err != nil {
-			sum.Stopped = &stop{Path: path, Index: i + 1, Total: len(files), Reason: stopReason(err), Err: detail(err)}
-			return sum
+			return imp.stopped(ctx, run, sum, files, err)
 		}
+		done++
 		if imp.progress != nil {
-			imp.progress(i+1, len(files), path)
+			imp.progress(done, len(files), p.path)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return imp.stopped(ctx, run, sum, files, err) // between two files
+	}
+	if err := run.Finish(ctx); err != nil {
+		return imp.stopped(ctx, run, sum, files, err)
+	}
+	sum.ImportSummary = run.Summary()
+	return sum
+}
+
+// stopped ends an import of files that stopped because of err: what is
+// in the open batch is kept when the database can still keep it (after a
+// signal), and the summary says what is stored, and from which file to
+// start again: the first whose articles were not all saved (a failure of
+// the database loses the open batch, which may hold several files).
+func (imp *importer) stopped(ctx context.Context, run *store.ImportRun, sum summary, files []string, err error) summary {
+	if cerr := run.Commit(context.WithoutCancel(ctx)); cerr != nil && errors.Is(err, context.Canceled) {
+		err = cerr // the signal's batch could not be kept either
+	}
+	sum.ImportSummary = run.Summary()
+	st := &earlyStop{Index: run.FilesSaved() + 1, Total: len(files), Reason: stopReason(err), Err: detail(err)}
+	if st.Index <= len(files) {
+		st.Path = files[st.Index-1]
+	}
+	sum.Stopped = st
 	return sum
 }
 
@@ -223,6 +291,44 @@ func detail(err error) error {
 	return err
 }
 
+// expectAll reads every file on every core and tells run of each article.
+// It returns the files read, by index, as many as fit in keepParsed (nil
+// for the others).
+func expectAll(ctx context.Context, run *store.ImportRun, files []string) []*parsedFile {
+	kept := make([]*parsedFile, len(files))
+	var (
+		mu      sync.Mutex
+		next    int
+		keptLen int
+		wg      sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(files) {
+					return
+				}
+				p := parseFile(ctx, files[i])
+				mu.Lock()
+				for k := range p.arts {
+					run.Expect(&p.arts[k])
+				}
+				if keptLen+p.size <= keepParsed {
+					keptLen += p.size
+					kept[i] = p
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return kept
+}
+
 // importFS imports every file in fsys (the built-in library).
 func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) {
 	var sum summary
@@ -231,25 +337,30 @@ func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) 
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(fsys, path)
-		return imp.importData(ctx, run, path, data, err, &sum)
+		p := &parsedFile{path: path}
+		var data []byte
+		if data, p.err = fs.ReadFile(fsys, path); p.err == nil {
+			p.arts, p.warnings, p.err = dump.Parse(path, data)
+		}
+		return imp.save(ctx, run, p, &sum)
 	})
-	return sum, err
+	if err != nil {
+		return sum, err
+	}
+	if err := run.Finish(ctx); err != nil {
+		return sum, err
+	}
+	return sum, nil
 }
 
-// importData parses one file (or records readErr, why it could not be
-// read) and saves its articles in run, adding to sum what it did. The
-// error is for failures of the database, which end the import.
-func (imp *importer) importData(ctx context.Context, run *store.ImportRun, path string, data []byte, readErr error, sum *summary) error {
-	var (
-		arts     []readingroom.Article
-		warnings []string
-		err      = readErr
-	)
-	if err == nil {
-		arts, warnings, err = dump.Parse(path, data)
-	}
-	rep, err := run.SaveFile(ctx, path, arts, warnings, err)
+// save saves the articles of one file read (or records why it could not be
+// read) in run, adding to sum what it did. The error is for failures of
+// the database, which end the import.
+func (imp *importer) save(ctx context.Context, run *store.ImportRun, p *parsedFile, sum *summary) error {
+	path := p.path
+	// A signal stops the import between two files, not in the middle of
+	// one: the batch it is in would be rolled back with the statement.
+	rep, err := run.SaveFile(context.WithoutCancel(ctx), path, p.arts, p.warnings, p.err)
 	sum.ImportSummary = run.Summary()
 	if err != nil {
 		return err

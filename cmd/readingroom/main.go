@@ -1,6 +1,7 @@
 // Command readingroom runs the reading room: "serve" starts the web server,
 // "import" loads article dumps into the database, "user" and "token" manage
-// accounts and API tokens, "backup" and "check" look after the database.
+// accounts and API tokens, "backup" and "check" look after the database,
+// "bench" measures the room against its ceilings.
 //
 // Build and run with the FTS5 build tag:
 //
@@ -53,6 +54,7 @@ Usage:
   readingroom token add NAME [--label LABEL]
   readingroom backup [--db readingroom.db] PATH
   readingroom check  [--db readingroom.db]
+  readingroom bench  [--articles 5000] [--dir DIR] [--duration 3s]
 
 Commands:
   serve    run the reading room in the browser (the default command)
@@ -65,6 +67,8 @@ Commands:
            the room serves and imports
   check    check the database (integrity, foreign keys, full-text index,
            migrations, paragraph ids); exit 1 with the problems found
+  bench    measure search, import, pages and memory on a synthetic library
+           against their ceilings (docs/benchmarks.md)
 Every command takes --db.
 
 Environment:
@@ -111,6 +115,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args, getenv, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "readingroom: unknown command %q\n\n%s", cmd, usage)
 	return exitError{2}

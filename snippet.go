@@ -1,0 +1,193 @@
+package readingroom
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Excerpt cuts a block's text, given as segments with the matched words
+// marked, to a passage of at most n words for a search result: a window of
+// n words that holds the most marked words (the first such, its marks
+// centred), with "…" where the text was cut. Every marked segment of the
+// result has the single mark 0.
+func Excerpt(segs []Segment, n int) []Segment {
+	var (
+		text  strings.Builder
+		spans []Span
+	)
+	for _, s := range segs {
+		if s.Marked() {
+			spans = append(spans, Span{text.Len(), text.Len() + len(s.Text)})
+		}
+		text.WriteString(s.Text)
+	}
+	flat := text.String()
+	// The words, as byte ranges, and whether a mark touches each.
+	type word struct {
+		start, end int
+		marked     bool
+	}
+	var words []word
+	for i := 0; i < len(flat); {
+		r, size := rune(flat[i]), 1
+		if r >= 0x80 {
+			r, size = utf8.DecodeRuneInString(flat[i:])
+		}
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(flat) {
+			r, size := rune(flat[i]), 1
+			if r >= 0x80 {
+				r, size = utf8.DecodeRuneInString(flat[i:])
+			}
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
+		words = append(words, word{start: start, end: i})
+	}
+	k := 0
+	for i := range words {
+		for k < len(spans) && spans[k].End <= words[i].start {
+			k++
+		}
+		words[i].marked = k < len(spans) && spans[k].Start < words[i].end
+	}
+	if len(words) <= n {
+		return markedZero(Segments(flat, spans))
+	}
+	// The window of n words with the most marked words, the first of them.
+	best, bestAt, count := -1, 0, 0
+	for i := range words {
+		if words[i].marked {
+			count++
+		}
+		if i >= n && words[i-n].marked {
+			count--
+		}
+		if i >= n-1 && count > best {
+			best, bestAt = count, i-n+1
+		}
+	}
+	// Centre the marked words of that window in it.
+	first, last := -1, -1
+	for i := bestAt; i < bestAt+n; i++ {
+		if words[i].marked {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first >= 0 {
+		at := first - (n-(last-first+1))/2
+		bestAt = max(at, last-n+1, 0)
+		bestAt = min(bestAt, first, len(words)-n)
+	}
+	from, to := words[bestAt].start, words[bestAt+n-1].end
+	var cut []Span
+	for _, s := range spans {
+		if s.End > from && s.Start < to {
+			cut = append(cut, Span{max(s.Start, from) - from, min(s.End, to) - from})
+		}
+	}
+	out := markedZero(Segments(flat[from:to], cut))
+	if bestAt > 0 {
+		out = append([]Segment{{Text: "…"}}, out...)
+	}
+	if bestAt+n < len(words) {
+		out = append(out, Segment{Text: "…"})
+	}
+	return out
+}
+
+func markedZero(segs []Segment) []Segment {
+	for i := range segs {
+		if segs[i].Marked() {
+			segs[i].Marks = []int{0}
+		}
+	}
+	return segs
+}
+
+// Holds reports whether marked, a stretch of text the full-text index
+// marked as matching some term of a query, is a match of t. The index
+// ignores case, accents and English word endings (Porter's stemmer); this
+// compares folded words, allowing a word's ending to differ the way the
+// stemmer's do ("library" and "libraries", "happy" and "happiness"). It
+// tells which of a query's words a paragraph holds, not whether it
+// matches: the index decides that.
+func (t Term) Holds(marked string) bool {
+	toks := foldedWords(marked)
+	want := foldedWords(strings.Join(t.Words, " "))
+	if len(toks) == 0 || len(want) == 0 {
+		return false
+	}
+	switch t.Kind {
+	case TermPrefix:
+		for _, w := range toks {
+			if strings.HasPrefix(w, want[0]) {
+				return true
+			}
+		}
+		return false
+	case TermPhrase:
+		for i := 0; i+len(want) <= len(toks); i++ {
+			ok := true
+			for k, w := range want {
+				if !sameStem(toks[i+k], w) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range toks {
+		if sameStem(w, want[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameStem reports whether two folded words may share a Porter stem: they
+// agree but for an ending of at most three letters, and in at least their
+// first three letters (all of a shorter word).
+func sameStem(a, b string) bool {
+	if a == b {
+		return true
+	}
+	n := min(len(a), len(b))
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	return p >= min(n, max(3, n-3))
+}
+
+// foldedWords splits s into words of letters and digits, lower-cased and
+// without accents, as the index's tokenizer compares them.
+func foldedWords(s string) []string {
+	var out []string
+	for _, w := range queryWords(s) {
+		var sb strings.Builder
+		for _, r := range norm.NFD.String(w) {
+			if !unicode.Is(unicode.Mn, r) {
+				sb.WriteRune(unicode.ToLower(r))
+			}
+		}
+		out = append(out, sb.String())
+	}
+	return out
+}
