@@ -153,6 +153,9 @@ func decodeUTF16(data []byte, bigEndian bool) string {
 var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n\n", "\f", "\n", "\v", "\n", "\u0085", "\n")
 
 func normalizeNewlines(s string) string {
+	if !strings.ContainsAny(s, "\r\u2028\u2029\f\v\u0085") {
+		return s // the replacer would copy it all the same
+	}
 	return newlines.Replace(s)
 }
 

@@ -32,6 +32,14 @@ func Parse(name string, data []byte) ([]readingroom.Article, []string, error) {
 	if what := notADump(text); what != "" {
 		return nil, nil, readingroom.Errorf(readingroom.EINVALID, "the file is %s, not an article dump", what)
 	}
+	if isMarkdown(name) {
+		err = checkMarkdownSize(text)
+	} else {
+		err = checkStretches(text)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	text = repairMojibake(text)
 
 	var (
@@ -50,6 +58,10 @@ func Parse(name string, data []byte) ([]readingroom.Article, []string, error) {
 			a, err := part.article()
 			if err != nil {
 				warnings = append(warnings, err.Error())
+				continue
+			}
+			if err := readingroom.CheckLimits(&a); err != nil {
+				warnings = append(warnings, readingroom.ErrorMessage(err))
 				continue
 			}
 			arts = append(arts, composed(a))
@@ -136,6 +148,9 @@ const (
 )
 
 func (b rawBlock) joined() string {
+	if len(b.lines) == 1 {
+		return b.lines[0].text // most paragraphs are one line: no copy
+	}
 	var sb strings.Builder
 	for i, l := range b.lines {
 		if i > 0 {

@@ -93,7 +93,7 @@ func validateArticle(a *readingroom.Article) error {
 			return readingroom.Errorf(readingroom.EINVALID, "block %d of %q has unknown kind %q", i+1, a.Title, b.Kind)
 		}
 	}
-	return nil
+	return readingroom.CheckLimits(a)
 }
 
 func insertArticle(ctx context.Context, tx dbtx, a *readingroom.Article, fp, source, now string) (int64, string, []string, error) {

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,7 +16,7 @@ import (
 	"runtime"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/readingroom/readingroom/migrations"
 )
@@ -40,6 +41,13 @@ type DB struct {
 	// hashing holds a token for each password hash under way, so that a
 	// burst of sign-ins cannot take more memory than a few hashes need.
 	hashing chan struct{}
+	// path is the database file, whose WAL (path + "-wal") Checkpoint
+	// watches.
+	path string
+	// asIs opens the database as it is (AsIs).
+	asIs bool
+	// walCheckpointSize is the WAL size past which an import checkpoints.
+	walCheckpointSize int64
 }
 
 // WithSearchTimeout bounds each search to d instead of SearchTimeout.
@@ -60,6 +68,13 @@ func WithLogger(log *slog.Logger) Option {
 	}
 }
 
+// AsIs opens an existing database as it is, for commands that inspect or
+// copy it (check, backup): no file is made, no migration applied, and a
+// database from a newer version is not refused.
+func AsIs() Option {
+	return func(db *DB) { db.asIs = true }
+}
+
 // Settings every connection must have. They go in the DSN so that a
 // connection the pool opens later gets them too.
 const (
@@ -68,7 +83,31 @@ const (
 	// write lock. The journal mode is a property of the file, set by the
 	// writer, so readers need not (and, read-only, could not) set it.
 	readerParams = "mode=ro&_foreign_keys=on&_busy_timeout=5000"
+	// journalSizeLimit is the size SQLite truncates the WAL file to when
+	// it starts it over after a checkpoint; without it, the file keeps
+	// the largest size it ever reached.
+	journalSizeLimit = 16 << 20
 )
+
+// connector opens connections with dsn and, on each, sets what the DSN
+// has no parameter for. (go-sqlite3 offers a connect hook only on a
+// driver value, not by a registered name.)
+type connector struct {
+	dsn    string
+	driver *sqlite3.SQLiteDriver
+}
+
+func newConnector(dsn string) connector {
+	return connector{dsn: dsn, driver: &sqlite3.SQLiteDriver{
+		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			_, err := c.Exec(fmt.Sprintf("PRAGMA journal_size_limit = %d", journalSizeLimit), nil)
+			return err
+		},
+	}}
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.driver }
 
 // dsn makes a go-sqlite3 file: URI for path. The path is made absolute and
 // escaped so that characters such as '?', '#' and '%' in a file name are
@@ -88,61 +127,63 @@ func dsn(path, params string) (string, error) {
 // readers open the same file separately from the writer.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db := &DB{now: time.Now, searchTimeout: SearchTimeout, commonArticles: CommonArticles, log: slog.New(slog.DiscardHandler),
-		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU())}
+		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU()),
+		path: path, walCheckpointSize: WALCheckpointSize}
 	for _, opt := range opts {
 		opt(db)
 	}
 	if path == "" {
 		return nil, errors.New("store: open: empty database path")
 	}
-	wdsn, err := dsn(path, writerParams)
+	params := writerParams
+	if db.asIs {
+		params += "&mode=rw" // never create the file
+	}
+	wdsn, err := dsn(path, params)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 	rdsn, err := dsn(path, readerParams)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 
-	w, err := sql.Open("sqlite3", wdsn)
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
+	w := sql.OpenDB(newConnector(wdsn))
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
 	}
 	if err := checkFTS5(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
-	if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
-		w.Close()
-		return nil, err
+	if !db.asIs {
+		if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("store: open %q: %w", path, err)
+		}
 	}
-	if err := restoreAutomerge(ctx, w); err != nil {
-		w.Close()
-		return nil, err
+	if !db.asIs {
+		if err := restoreAutomerge(ctx, w); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 
 	// The readers open after the writer has created the file and put it in
 	// WAL mode: a read-only connection can do neither.
-	r, err := sql.Open("sqlite3", rdsn)
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
-	}
+	r := sql.OpenDB(newConnector(rdsn))
 	n := max(4, runtime.NumCPU())
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	if err := r.PingContext(ctx); err != nil {
 		r.Close()
 		w.Close()
-		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+		return nil, fmt.Errorf("store: open %q for reading: %w", path, err)
 	}
 	// Searches may take all but one reader, so pages never wait for them.
 	db.w, db.r, db.searches = w, r, make(chan struct{}, n-1)
@@ -197,19 +238,6 @@ func (db *DB) Stats(ctx context.Context) (articles, paragraphs int, err error) {
 		return 0, 0, fmt.Errorf("store: stats: %w", err)
 	}
 	return articles, paragraphs, nil
-}
-
-// IntegrityCheck asks FTS5 to check the full-text index, including (the
-// rank = 1 form) that it matches the articles it indexes, as the view
-// article_docs reads them. It goes through the writer because, to SQLite,
-// it is an INSERT.
-func (db *DB) IntegrityCheck(ctx context.Context) error {
-	_, err := db.w.ExecContext(ctx,
-		`INSERT INTO article_fts (article_fts, rank) VALUES ('integrity-check', 1)`)
-	if err != nil {
-		return fmt.Errorf("store: integrity check: %w", err)
-	}
-	return nil
 }
 
 // restoreAutomerge turns FTS5's automatic merging on again where a bulk

@@ -87,7 +87,7 @@ func (db *DB) HadParagraph(ctx context.Context, slug, pid string) (bool, error) 
 	if err := db.r.QueryRowContext(ctx,
 		`SELECT EXISTS (SELECT 1 FROM deleted_paragraph_ids WHERE slug = ? AND pid = ?)`, slug, pid,
 	).Scan(&had); err != nil {
-		return false, fmt.Errorf("store: deleted paragraph %s/%s: %w", slug, pid, err)
+		return false, fmt.Errorf("store: deleted paragraph %q/%q: %w", slug, pid, err)
 	}
 	return had, nil
 }

@@ -35,6 +35,12 @@ type ImportRun struct {
 	// claimed are the stored articles this import has saved.
 	claimed map[int64]bool
 	summary ImportSummary
+	// filesDone counts the files all of whose articles have been saved;
+	// committed and committedFiles are summary and filesDone as of the
+	// last commit, what a failure of the database leaves (FilesSaved).
+	filesDone      int
+	committed      ImportSummary
+	committedFiles int
 
 	// The open batch, if any: its transaction, the articles saved in it,
 	// and when it began.
@@ -117,6 +123,12 @@ func (r *ImportRun) Expect(a *readingroom.Article) {
 // Summary returns the counts so far.
 func (r *ImportRun) Summary() ImportSummary { return r.summary }
 
+// FilesSaved is how many files, from the first, have had all their
+// articles saved and committed, or were refused: after a failure of the
+// database (whose open batch is lost), the file to start again from is
+// the next one. Summary then counts what was committed.
+func (r *ImportRun) FilesSaved() int { return r.filesDone }
+
 // SaveFile saves the articles parsed from one file, or records the file
 // as rejected when parseErr is set. It returns what became of each
 // article; the error is for failures of the database itself, which
@@ -126,6 +138,7 @@ func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroo
 	r.summary.Files++
 	if parseErr != nil {
 		r.summary.RejectedFiles++
+		r.filesDone = r.summary.Files
 		return rep, nil
 	}
 	for i := range arts {
@@ -138,6 +151,10 @@ func (r *ImportRun) SaveFile(ctx context.Context, name string, arts []readingroo
 			r.summary.ArticlesRejected++
 		}
 		rep.Articles = append(rep.Articles, SavedArticle{Title: a.Title, Slug: slug, Outcome: out, Err: err})
+	}
+	r.filesDone = r.summary.Files
+	if r.tx == nil { // its last article closed a batch: the file is committed
+		r.committed, r.committedFiles = r.summary, r.filesDone
 	}
 	return rep, nil
 }
@@ -261,13 +278,21 @@ func (r *ImportRun) sizeUp(ctx context.Context) error {
 // belongs here.
 func (r *ImportRun) commitBatch(ctx context.Context) error {
 	if r.tx == nil {
+		r.committed, r.committedFiles = r.summary, r.filesDone
 		return nil
 	}
 	r.tx.close()
 	err := r.tx.tx.Commit()
 	r.tx = nil
 	if err != nil {
+		r.forget()
 		return fmt.Errorf("commit: %w", err)
+	}
+	r.committed, r.committedFiles = r.summary, r.filesDone
+	// No transaction is open: the place to keep the write-ahead log from
+	// growing without end while readers read.
+	if err := r.db.checkpointIfLarge(ctx); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
 }
@@ -289,6 +314,13 @@ func (r *ImportRun) rollback() {
 		_ = r.tx.tx.Rollback()
 		r.tx = nil
 	}
+	r.forget()
+}
+
+// forget takes back the counts of a batch that was lost, so that the
+// summary says what is stored.
+func (r *ImportRun) forget() {
+	r.summary, r.filesDone = r.committed, r.committedFiles
 }
 
 // Finish commits the last batch and, after a bulk import, merges the

@@ -76,26 +76,81 @@ func steps(fsys fs.FS, extra []migration) ([]migration, error) {
 func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, extra []migration, log *slog.Logger) error {
 	all, err := steps(fsys, extra)
 	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Close()
+	// Before anything is written: a database that a newer version has
+	// migrated is left as it is.
+	applied, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if unknown := unknownVersions(all, applied); len(unknown) > 0 {
+		return &NewerDatabaseError{Versions: unknown}
+	}
 	if _, err := conn.ExecContext(ctx, `
 		CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL
 		)`); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, m := range all {
 		if err := m.apply(ctx, conn, log); err != nil {
-			return fmt.Errorf("store: migrate %s: %w", m.name, err)
+			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 	}
 	return nil
+}
+
+// NewerDatabaseError is the refusal to open a database that a newer
+// version of the program has migrated: this one would not know what its
+// schema means. Nothing has been written to it.
+type NewerDatabaseError struct {
+	Versions []string // the migrations this version does not know
+}
+
+func (e *NewerDatabaseError) Error() string {
+	return fmt.Sprintf("the database is from a newer version of Reading Room: it has migration %s, which this version does not know; run that newer version (nothing was changed)",
+		strings.Join(e.Versions, ", "))
+}
+
+// appliedVersions reads the versions recorded in schema_migrations; none
+// when there is no such table yet.
+func appliedVersions(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) ([]string, error) {
+	var exists bool
+	if err := q.QueryRowContext(ctx,
+		`SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations')`,
+	).Scan(&exists); err != nil || !exists {
+		return nil, err
+	}
+	return scanRows(ctx, q, func(rows *sql.Rows) (string, error) {
+		var v string
+		err := rows.Scan(&v)
+		return v, err
+	}, `SELECT version FROM schema_migrations ORDER BY version`)
+}
+
+// unknownVersions lists the applied versions that are not among steps.
+func unknownVersions(steps []migration, applied []string) []string {
+	known := make(map[string]bool, len(steps))
+	for _, m := range steps {
+		known[m.version] = true
+	}
+	var out []string
+	for _, v := range applied {
+		if !known[v] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (m migration) apply(ctx context.Context, conn *sql.Conn, log *slog.Logger) (err error) {

@@ -23,12 +23,14 @@ func (s storedBlock) block() readingroom.Block {
 	return readingroom.Block{ID: s.pid, Kind: s.kind, Text: s.text, Number: s.number, Credit: s.credit}
 }
 
+func scanStoredBlock(rows *sql.Rows) (storedBlock, error) {
+	var s storedBlock
+	err := rows.Scan(&s.id, &s.pid, &s.position, &s.kind, &s.text, &s.number, &s.credit)
+	return s, err
+}
+
 func loadStoredBlocks(ctx context.Context, tx dbtx, articleID int64) ([]storedBlock, error) {
-	blocks, err := scanRows(ctx, tx, func(rows *sql.Rows) (storedBlock, error) {
-		var s storedBlock
-		err := rows.Scan(&s.id, &s.pid, &s.position, &s.kind, &s.text, &s.number, &s.credit)
-		return s, err
-	}, `SELECT id, pid, position, kind, text, number, credit
+	blocks, err := scanRows(ctx, tx, scanStoredBlock, `SELECT id, pid, position, kind, text, number, credit
 		FROM paragraphs WHERE article_id = ? ORDER BY position`, articleID)
 	if err != nil {
 		return nil, fmt.Errorf("load blocks: %w", err)

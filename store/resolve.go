@@ -39,7 +39,7 @@ const maxAliasChain = 64
 func (db *DB) Paragraph(ctx context.Context, slug, pid string) (ParagraphRef, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return ParagraphRef{}, fmt.Errorf("store: paragraph %s/%s: %w", slug, pid, err)
+		return ParagraphRef{}, fmt.Errorf("store: paragraph %q/%q: %w", slug, pid, err)
 	}
 	defer tx.Rollback()
 	var articleID int64
@@ -48,11 +48,11 @@ func (db *DB) Paragraph(ctx context.Context, slug, pid string) (ParagraphRef, er
 		return ParagraphRef{}, readingroom.Errorf(readingroom.ENOTFOUND, "no article at %q", slug)
 	}
 	if err != nil {
-		return ParagraphRef{}, fmt.Errorf("store: paragraph %s/%s: %w", slug, pid, err)
+		return ParagraphRef{}, fmt.Errorf("store: paragraph %q/%q: %w", slug, pid, err)
 	}
 	ref, err := resolve(ctx, tx, articleID, pid)
 	if err != nil && readingroom.ErrorCode(err) == readingroom.EINTERNAL {
-		return ref, fmt.Errorf("store: paragraph %s/%s: %w", slug, pid, err)
+		return ref, fmt.Errorf("store: paragraph %q/%q: %w", slug, pid, err)
 	}
 	return ref, err
 }

@@ -185,6 +185,15 @@ type ArticlePage struct {
 	// the page for a reader without the script (the script scrolls to the
 	// block itself); nil on the article's own page.
 	Shared *Block
+	// Pager leads to the article's other pages; nil when it has one page.
+	Pager *ArticlePager
+}
+
+// ArticlePager says which page of a long article is shown, and leads to
+// the pages before and after it.
+type ArticlePager struct {
+	Number, Pages    int
+	PrevURL, NextURL string // empty on the first and on the last page
 }
 
 // SharedLabel introduces the quoted block: "A paragraph from".

@@ -81,7 +81,11 @@ type apiTombstone struct {
 }
 
 type apiArticle struct {
-	Slug           string         `json:"slug"`
+	Slug string `json:"slug"`
+	// Page and Pages: paragraphs holds page Page of the article's Pages
+	// (readingroom.PageStarts); most articles are one page.
+	Page           int            `json:"page"`
+	Pages          int            `json:"pages"`
 	Title          string         `json:"title"`
 	Standfirst     string         `json:"standfirst"`
 	Byline         string         `json:"byline"`
@@ -106,10 +110,14 @@ func apiDate(t time.Time) *string {
 
 // apiArticles lists the library, newest first.
 func (s *server) apiArticles(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	page, ok := pageNumber(q.Get("page"), 1)
 	if !ok {
-		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1"))
+		s.fail(w, r, errBadPage)
 		return
 	}
 	perPage, ok := pageNumber(q.Get("per_page"), apiPerPage)
@@ -139,9 +147,11 @@ func (s *server) apiArticles(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, out)
 }
 
-// apiArticle returns one article with all its blocks.
+// apiArticle returns one article with the blocks of the page asked for
+// (?page=, the first by default).
 func (s *server) apiArticle(w http.ResponseWriter, r *http.Request) {
-	a := articleFrom(r.Context())
+	pg := pageFrom(r.Context())
+	a := &pg.Article
 	base := s.baseURL(r)
 	out := apiArticle{
 		Slug:           a.Slug,
@@ -154,7 +164,9 @@ func (s *server) apiArticle(w http.ResponseWriter, r *http.Request) {
 		ImageCredit:    a.ImageCredit,
 		Books:          make([]apiBook, 0, len(a.Books)),
 		URL:            base + articlePath(a.Slug),
-		ReadingMinutes: readingroom.ReadingMinutes(a.WordCount()),
+		ReadingMinutes: readingroom.ReadingMinutes(pg.WordCount),
+		Page:           pg.Number,
+		Pages:          pg.Pages,
 		Paragraphs:     make([]apiParagraph, 0, len(a.Blocks)),
 	}
 	for _, b := range a.Books {
@@ -215,11 +227,12 @@ func (s *server) apiParagraph(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, r, http.StatusOK, out)
 		return
 	}
-	a, b, err := s.liveBlock(r, a, ref.ID)
+	pg, b, err := s.liveBlock(r, pageFrom(r.Context()), ref.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	a = &pg.Article
 	art.Title = a.Title
 	s.writeJSON(w, r, http.StatusOK, apiParagraphOne{
 		apiParagraph: newAPIParagraph(base, a.Slug, b),

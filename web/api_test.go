@@ -112,7 +112,7 @@ func TestAPIArticlesPagination(t *testing.T) {
 		t.Errorf("past the end\n got %v\nwant %v", got, want)
 	}
 
-	for _, q := range []string{"page=0", "page=-1", "page=x", "per_page=0", "per_page=201", "per_page=ten", "page=1.5", "page=99999999999999999999"} {
+	for _, q := range []string{"page=0", "page=-1", "page=x", "per_page=0", "per_page=201", "per_page=ten", "page=1.5", "page=99999999999999999999", "page=%ZZ", "page=%"} {
 		res, body := f.get("/api/articles?" + q)
 		if res.StatusCode != http.StatusBadRequest {
 			t.Errorf("?%s: status %d, want 400", q, res.StatusCode)
@@ -154,6 +154,8 @@ func TestAPIArticle(t *testing.T) {
 		"url":             base + "/a/" + a.Slug,
 		"reading_minutes": 1,
 		"paragraphs":      paras,
+		"page":            1,
+		"pages":           1,
 	})
 	got := decode(t, body)
 	if !reflect.DeepEqual(got, want) {

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -17,20 +19,35 @@ import (
 	"github.com/readingroom/readingroom/templates"
 )
 
-// loadArticle loads the article named by the route's {slug} once and puts
-// it in the request context for the handlers behind it.
+// loadArticle loads the article named by the route's {slug} once, with
+// the blocks of the page ?page= names (the first by default), and puts it
+// in the request context for the handlers behind it. Only one page is
+// ever loaded, so no request holds more than a page of any article.
 func (s *server) loadArticle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		params, err := queryParams(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		n, ok := pageNumber(params.Get("page"), 1)
+		if !ok {
+			s.fail(w, r, errBadPage)
+			return
+		}
 		// chi matches on the escaped path, so a slug in another script may
 		// arrive percent-encoded (in either case): decode it.
 		slug, err := url.PathUnescape(chi.URLParam(r, "slug"))
-		var a *readingroom.Article
+		var p *store.ArticlePage
 		if err == nil {
-			a, err = s.db.Article(r.Context(), slug)
+			p, err = s.loadPage(r, slug, n, params.Has("page"))
 		} else {
 			err = readingroom.Errorf(readingroom.ENOTFOUND, "bad slug")
 		}
-		if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
+		switch {
+		case errors.Is(err, store.ErrNoSuchPage):
+			err = readingroom.Errorf(readingroom.ENOTFOUND, "This article has no page %d", n)
+		case readingroom.ErrorCode(err) == readingroom.ENOTFOUND:
 			// The store's message names the slug; ours speaks to a reader,
 			// and says so when the article was deleted.
 			err = s.goneOrNotFound(r, slug)
@@ -39,15 +56,30 @@ func (s *server) loadArticle(next http.Handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withArticle(r.Context(), a)))
+		next.ServeHTTP(w, r.WithContext(withArticle(r.Context(), p)))
 	})
 }
 
-// article shows an article.
+// loadPage loads page n of the article at slug; but for a paragraph's
+// route with no page asked for, the page that holds the paragraph, if it
+// is a live one, so that the handler need not load a second page.
+func (s *server) loadPage(r *http.Request, slug string, n int, asked bool) (*store.ArticlePage, error) {
+	if pid := chi.URLParam(r, "pid"); pid != "" && !asked && readingroom.ValidParagraphID(pid) {
+		p, err := s.db.ArticlePageOf(r.Context(), slug, pid)
+		if readingroom.ErrorCode(err) != readingroom.ENOTFOUND {
+			return p, err
+		}
+		// Retired, never there, or no such article: the first page, and
+		// the handler says which.
+	}
+	return s.db.ArticlePage(r.Context(), slug, n)
+}
+
+// article shows a page of an article.
 func (s *server) article(w http.ResponseWriter, r *http.Request) {
-	a := articleFrom(r.Context())
-	p := s.articlePage(r, a, "")
-	if err := s.addReader(r, a, &p); err != nil {
+	pg := pageFrom(r.Context())
+	p := s.articlePage(r, pg, "")
+	if err := s.addReader(r, pg, &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -59,7 +91,8 @@ func (s *server) article(w http.ResponseWriter, r *http.Request) {
 // there for good; a deleted one shows the article with what it said. Only
 // an id the article never had is not found.
 func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
-	a := articleFrom(r.Context())
+	pg := pageFrom(r.Context())
+	a := &pg.Article
 	pid := chi.URLParam(r, "pid")
 	ref, err := s.resolveParagraph(r, a, pid)
 	if readingroom.ErrorCode(err) == readingroom.ENOTFOUND {
@@ -79,7 +112,7 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	base := s.baseURL(r)
 	if ref.State == store.ParagraphDeleted {
 		ts := ref.Tombstone
-		p := s.articlePage(r, a, "")
+		p := s.articlePage(r, pg, "")
 		p.Removed = &templates.Removed{Kind: ts.Kind, Text: ts.Text}
 		if ts.Neighbour != "" {
 			p.Removed.NeighbourURL = paragraphPath(a.Slug, ts.Neighbour) + "#p-" + ts.Neighbour
@@ -89,19 +122,20 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
 		p.Preview.Image = p.Preview.URL + "/card.png"
 		p.Preview.ImageAlt = paragraphCardAlt(a, ts.Text)
-		if err := s.addReader(r, a, &p); err != nil {
+		if err := s.addReader(r, pg, &p); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		s.renderPage(w, r, templates.Article(p))
 		return
 	}
-	a, b, err := s.liveBlock(r, a, ref.ID)
+	pg, b, err := s.liveBlock(r, pg, ref.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.articlePage(r, a, ref.ID)
+	a = &pg.Article
+	p := s.articlePage(r, pg, ref.ID)
 	p.Shared = &templates.Block{ID: b.ID, Kind: b.Kind, Text: b.Text}
 	// A paragraph's own link previews that paragraph, not the article,
 	// with an image of its words.
@@ -110,7 +144,7 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
 	p.Preview.Image = p.Preview.URL + "/card.png"
 	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
-	if err := s.addReader(r, a, &p); err != nil {
+	if err := s.addReader(r, pg, &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -149,22 +183,22 @@ func (s *server) resolveParagraph(r *http.Request, a *readingroom.Article, pid s
 	return ref, err
 }
 
-// liveBlock returns the block with the live id in a, or, when a was read
-// before a re-import that made the id (the id resolved in a later read),
-// in the article read again, which it returns too.
-func (s *server) liveBlock(r *http.Request, a *readingroom.Article, id string) (*readingroom.Article, readingroom.Block, error) {
-	if b, ok := blockByID(a, id); ok {
-		return a, b, nil
+// liveBlock returns the block with the live id on the page p, or, when
+// it is on another page (or p was read before a re-import that made the
+// id), the page that holds it, which it returns too.
+func (s *server) liveBlock(r *http.Request, p *store.ArticlePage, id string) (*store.ArticlePage, readingroom.Block, error) {
+	if b, ok := blockByID(&p.Article, id); ok {
+		return p, b, nil
 	}
-	fresh, err := s.db.Article(r.Context(), a.Slug)
+	other, err := s.db.ArticlePageOf(r.Context(), p.Slug, id)
 	if err != nil {
-		return nil, readingroom.Block{}, err
+		return nil, readingroom.Block{}, fmt.Errorf("web: paragraph %q/%q: %w", p.Slug, id, err)
 	}
-	b, ok := blockByID(fresh, id)
+	b, ok := blockByID(&other.Article, id)
 	if !ok {
-		return nil, readingroom.Block{}, fmt.Errorf("web: paragraph %s/%s: live id not in the article", a.Slug, id)
+		return nil, readingroom.Block{}, fmt.Errorf("web: paragraph %q/%q: live id not on its page", p.Slug, id)
 	}
-	return fresh, b, nil
+	return other, b, nil
 }
 
 func blockByID(a *readingroom.Article, id string) (readingroom.Block, bool) {
@@ -200,24 +234,39 @@ func paragraphCardAlt(a *readingroom.Article, text string) string {
 	return "“" + excerpt(text, describeLen) + "” From " + a.Title + "."
 }
 
-// articlePage builds the article's view model, marking the block with id
-// marked, if any. Its preview describes the article as a whole.
-func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked string) templates.ArticlePage {
+// articlePage builds the view model of a page of an article, marking the
+// block with id marked, if any. Its preview describes the article as a
+// whole.
+func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked string) templates.ArticlePage {
+	a := &pg.Article
 	base := s.baseURL(r)
 	date := templates.NewDate(a.Published)
+	title := a.Title
+	if pg.Number > 1 {
+		title += ", page " + strconv.Itoa(pg.Number)
+	}
 	p := templates.ArticlePage{
-		Page:        s.page(r, a.Title, describe(a)),
+		Page:        s.page(r, title, describe(pg)),
 		Title:       a.Title,
 		Standfirst:  a.Standfirst,
 		Byline:      a.Byline,
 		Date:        date,
 		Publication: a.Publication,
-		ReadingTime: templates.ReadingTime(a.WordCount()),
+		ReadingTime: templates.ReadingTime(pg.WordCount),
 		Books:       a.Books,
 		Colophon:    templates.Colophon(date, a.Publication, a.IssueTitle),
 		URL:         base + articlePath(a.Slug),
 	}
-	p.Canonical = p.URL
+	p.Canonical = base + articlePagePath(a.Slug, pg.Number)
+	if pg.Pages > 1 {
+		p.Pager = &templates.ArticlePager{Number: pg.Number, Pages: pg.Pages}
+		if pg.Number > 1 {
+			p.Pager.PrevURL = articlePagePath(a.Slug, pg.Number-1)
+		}
+		if pg.Number < pg.Pages {
+			p.Pager.NextURL = articlePagePath(a.Slug, pg.Number+1)
+		}
+	}
 	if userFrom(r.Context()).IsAdmin() {
 		p.DeleteURL = deletePath(a.Slug)
 	}
@@ -227,7 +276,7 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 		URL:         p.URL,
 		Type:        "article",
 		Image:       base + articlePath(a.Slug) + "/card.png",
-		ImageAlt:    "The article " + a.Title + ": " + describe(a),
+		ImageAlt:    "The article " + a.Title + ": " + describe(pg),
 		ImageWidth:  templates.CardWidth,
 		ImageHeight: templates.CardHeight,
 	}
@@ -250,7 +299,7 @@ func (s *server) articlePage(r *http.Request, a *readingroom.Article, marked str
 		}
 		// A caption before the first paragraph belongs to the lead image,
 		// whose credit the dump may give only on the line before it.
-		if b.Kind == readingroom.KindCaption && !seenParagraph && p.Lead == nil {
+		if b.Kind == readingroom.KindCaption && !seenParagraph && p.Lead == nil && pg.Number == 1 {
 			if v.Credit == "" {
 				v.Credit = a.ImageCredit
 			}
@@ -285,14 +334,21 @@ const describeLen = 200
 
 // describe is the article's description: its standfirst, else the start of
 // its first paragraph.
-func describe(a *readingroom.Article) string {
-	d := a.Standfirst
+func describe(p *store.ArticlePage) string {
+	d := p.Standfirst
 	if d == "" {
-		if ps := a.Paragraphs(); len(ps) > 0 {
-			d = ps[0].Text
-		}
+		d = p.FirstParagraph
 	}
 	return excerpt(d, describeLen)
+}
+
+// articlePagePath is the path of page n of the article at slug; page 1 is
+// the article's own path.
+func articlePagePath(slug string, n int) string {
+	if n <= 1 {
+		return articlePath(slug)
+	}
+	return articlePath(slug) + "?page=" + strconv.Itoa(n)
 }
 
 // excerpt is s with its white space collapsed, cut to at most limit

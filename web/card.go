@@ -26,12 +26,11 @@ const cardWords = 600
 // articleCard answers /a/{slug}/card.png: the article's preview image, its
 // standfirst (or first paragraph) and title.
 func (s *server) articleCard(w http.ResponseWriter, r *http.Request) {
-	a := articleFrom(r.Context())
+	pg := pageFrom(r.Context())
+	a := &pg.Article
 	words := a.Standfirst
 	if words == "" {
-		if ps := a.Paragraphs(); len(ps) > 0 {
-			words = ps[0].Text
-		}
+		words = pg.FirstParagraph
 	}
 	s.serveCard(w, r, templates.Card{Label: cardLabel(a), Words: excerpt(words, cardWords), Title: a.Title, Source: cardSource(a)})
 }
@@ -40,7 +39,8 @@ func (s *server) articleCard(w http.ResponseWriter, r *http.Request) {
 // paragraph link previews with, the paragraph's own words. A retired id
 // draws the block it lives on in, or the text it last had.
 func (s *server) paragraphCard(w http.ResponseWriter, r *http.Request) {
-	a := articleFrom(r.Context())
+	pg := pageFrom(r.Context())
+	a := &pg.Article
 	ref, err := s.resolveParagraph(r, a, chi.URLParam(r, "pid"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -49,9 +49,11 @@ func (s *server) paragraphCard(w http.ResponseWriter, r *http.Request) {
 	var b readingroom.Block
 	if ref.State == store.ParagraphDeleted {
 		b = readingroom.Block{Kind: ref.Tombstone.Kind, Text: ref.Tombstone.Text}
-	} else if a, b, err = s.liveBlock(r, a, ref.ID); err != nil {
+	} else if pg, b, err = s.liveBlock(r, pg, ref.ID); err != nil {
 		s.fail(w, r, err)
 		return
+	} else {
+		a = &pg.Article
 	}
 	label := "A " + templates.KindNoun(b.Kind) + " from"
 	s.serveCard(w, r, templates.Card{Label: label, Words: excerpt(b.Text, cardWords), Title: a.Title, Source: cardSource(a)})

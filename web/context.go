@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/store"
 )
 
 // ctxKey is the type of this package's context keys, so they cannot clash
@@ -12,22 +13,28 @@ import (
 type ctxKey int
 
 const (
-	articleKey ctxKey = iota // *readingroom.Article, by loadArticle
+	articleKey ctxKey = iota // *store.ArticlePage, by loadArticle
 	viewerKey                // viewer, by loadUser
 )
 
-func withArticle(ctx context.Context, a *readingroom.Article) context.Context {
-	return context.WithValue(ctx, articleKey, a)
+func withArticle(ctx context.Context, p *store.ArticlePage) context.Context {
+	return context.WithValue(ctx, articleKey, p)
 }
 
-// articleFrom returns the article loadArticle put in ctx. Only handlers
-// behind loadArticle call it, so a missing article is a wiring bug.
-func articleFrom(ctx context.Context) *readingroom.Article {
-	a, ok := ctx.Value(articleKey).(*readingroom.Article)
+// pageFrom returns the page of an article loadArticle put in ctx. Only
+// handlers behind loadArticle call it, so a missing one is a wiring bug.
+func pageFrom(ctx context.Context) *store.ArticlePage {
+	p, ok := ctx.Value(articleKey).(*store.ArticlePage)
 	if !ok {
 		panic("web: no article in context: handler not behind loadArticle")
 	}
-	return a
+	return p
+}
+
+// articleFrom returns the article loadArticle put in ctx, with the blocks
+// of the page asked for only.
+func articleFrom(ctx context.Context) *readingroom.Article {
+	return &pageFrom(ctx).Article
 }
 
 // viewer is who is making a request: nobody (User nil), or an account

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -64,10 +66,29 @@ func isAPI(r *http.Request) bool {
 // friendly page elsewhere. Internal errors are logged in full and shown
 // only as a generic sentence.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r) {
+		// The client hung up, and what it asked for stopped with it:
+		// nothing went wrong here, and no one is left to answer.
+		s.log.DebugContext(r.Context(), "request cancelled by the client", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	if statusOf(err) == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	s.failQuietly(w, r, err)
+}
+
+// statusClientClosed is the status logged for a request whose
+// client went away before it was answered (nginx's 499); it never reaches
+// a client that is still there.
+const statusClientClosed = 499
+
+// clientGone reports whether r's client has gone: its context was
+// cancelled, which the server does when the connection closes. The
+// handlers set no deadlines of their own on it.
+func clientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
 }
 
 // failQuietly is fail for an error that has already been logged.
@@ -149,6 +170,10 @@ func (s *server) respondErrorField(w http.ResponseWriter, r *http.Request, statu
 		Message: help,
 	}
 	if err := s.render(w, r, status, templates.Error(p)); err != nil {
+		if clientGone(r) {
+			w.WriteHeader(statusClientClosed) // no one left to tell
+			return
+		}
 		// The error page itself failed: say so plainly, without detail.
 		s.log.ErrorContext(r.Context(), "render error page", "path", r.URL.Path, "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

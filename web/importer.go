@@ -141,7 +141,7 @@ func (s *server) importFiles(r *http.Request, files []upload) (store.ImportSumma
 	for i, f := range files {
 		rep, err := run.SaveFile(r.Context(), f.name, all[i].arts, all[i].warnings, all[i].err)
 		if err != nil {
-			return store.ImportSummary{}, nil, fmt.Errorf("web: import %s: %w", f.name, err)
+			return store.ImportSummary{}, nil, fmt.Errorf("web: import %q: %w", f.name, err)
 		}
 		reports = append(reports, rep)
 	}

@@ -44,7 +44,7 @@ Ask at the desk and someone will show you the store of spare bulbs.
 type uploadFile struct{ name, body string }
 
 // multipartBody builds a form with one "file" part per file.
-func multipartBody(t *testing.T, files ...uploadFile) (string, *bytes.Buffer) {
+func multipartBody(t testing.TB, files ...uploadFile) (string, *bytes.Buffer) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

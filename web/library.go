@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/readingroom/readingroom"
@@ -15,9 +17,14 @@ const libraryPerPage = 30
 
 // library lists the articles, newest first, a page at a time.
 func (s *server) library(w http.ResponseWriter, r *http.Request) {
-	n, ok := pageNumber(r.URL.Query().Get("page"), 1)
+	params, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
-		s.fail(w, r, readingroom.Errorf(readingroom.ENOTFOUND, "We couldn't find that page of the library"))
+		s.fail(w, r, errBadPage)
 		return
 	}
 	list, total, err := s.db.ListArticles(r.Context(), libraryPerPage, (n-1)*libraryPerPage)
@@ -112,6 +119,24 @@ func libraryPath(n int) string {
 	}
 	return "/?page=" + strconv.Itoa(n)
 }
+
+// queryParams parses r's query string. A malformed escape (?page=%ZZ) is
+// EINVALID, where r.URL.Query() would drop the parameter and so take the
+// address for another one.
+func queryParams(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if _, bad := errors.AsType[url.EscapeError](err); bad {
+		return nil, readingroom.Errorf(readingroom.EINVALID, "That address has a malformed %%-escape in it")
+	}
+	// Anything else (a ';' separator) only loses the odd parameter, as
+	// it always has.
+	return v, nil
+}
+
+// errBadPage answers a page parameter that is not a page number at all,
+// everywhere: a page number past the end is another matter (404 for a
+// page, an empty list in the API).
+var errBadPage = readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1")
 
 // pageNumber parses a page number from a query parameter: empty gives def;
 // anything but a whole number from 1 is not ok. The upper bound keeps

@@ -231,7 +231,8 @@ func (s *server) stoppedHere(w http.ResponseWriter, r *http.Request) {
 // addReader fills in what an article page offers a signed-in reader: to
 // save it, where they stopped, and their passages, marked in the text
 // and listed after it. Nothing for anyone else.
-func (s *server) addReader(r *http.Request, a *readingroom.Article, p *templates.ArticlePage) error {
+func (s *server) addReader(r *http.Request, pg *store.ArticlePage, p *templates.ArticlePage) error {
+	a := &pg.Article
 	u := userFrom(r.Context())
 	if u == nil {
 		return nil
@@ -261,7 +262,7 @@ func (s *server) addReader(r *http.Request, a *readingroom.Article, p *templates
 	if pid := positions[a.Slug]; pid != "" && hasAnchor(a, pid) {
 		rd.ContinueURL = continueURL(a.Slug, pid)
 	}
-	marks := markPassages(a, passages, rd, p.Path)
+	marks := markPassages(a, pg.TextOffset, passages, rd, p.Path)
 	apply := func(b *templates.Block) {
 		b.StopAction = rd.PositionAction
 		if m := marks[b.ID]; m != nil {
@@ -309,7 +310,7 @@ type blockMarks struct {
 // id, where each is to be marked. A passage is marked only if the article
 // as loaded has its words where the store says: a re-import between the
 // two reads leaves it unmarked rather than marking other words.
-func markPassages(a *readingroom.Article, items []store.ListItem, rd *templates.ArticleReader, back string) map[string]*blockMarks {
+func markPassages(a *readingroom.Article, offset int, items []store.ListItem, rd *templates.ArticleReader, back string) map[string]*blockMarks {
 	text := readingroom.NewArticleText(a.Blocks)
 	marks := map[string]*blockMarks{}
 	// Room for all, so the pointers taken below stay good.
@@ -320,11 +321,15 @@ func markPassages(a *readingroom.Article, items []store.ListItem, rd *templates.
 		e.Back = back + "#note-" + itoa(it.ID)
 		rd.Passages = append(rd.Passages, e)
 		pe := &rd.Passages[len(rd.Passages)-1]
-		if it.Found.Anchor == readingroom.AnchorOrphaned || text.Slice(it.Found.Position) != it.Found.Text {
+		// Positions are in the whole article's text; a holds one page of
+		// it, which starts offset runes in. A passage on another page, or
+		// across two, is listed but not marked.
+		pos := readingroom.Position{Start: it.Found.Position.Start - offset, End: it.Found.Position.End - offset}
+		if it.Found.Anchor == readingroom.AnchorOrphaned || pos.Start < 0 || text.Slice(pos) != it.Found.Text {
 			continue
 		}
 		pe.MarkID = "passage-" + itoa(it.ID)
-		spans := text.Spans(it.Found.Position)
+		spans := text.Spans(pos)
 		for k, bs := range spans {
 			id := a.Blocks[bs.Block].ID
 			m := marks[id]

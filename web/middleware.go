@@ -76,6 +76,10 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
+		if clientGone(r) && status >= http.StatusInternalServerError {
+			// A failure that was only the client leaving is not one.
+			status = statusClientClosed
+		}
 		s.log.InfoContext(r.Context(), "http request",
 			"method", r.Method,
 			"path", r.URL.Path,

@@ -518,7 +518,7 @@ func TestParagraphDuringReimport(t *testing.T) {
 	}
 	a := &readingroom.Article{Title: "Moving", Published: date(2020, 1, 1), Blocks: blocks("First paragraph.", "Second paragraph.")}
 	save(t, db, a)
-	stale, err := db.Article(ctx, a.Slug)
+	stale, err := db.ArticlePage(ctx, a.Slug, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,10 +86,11 @@ func drawSamples(ctx context.Context, db *store.DB) (templates.Samples, error) {
 	}
 	var first *readingroom.Article
 	for _, a := range list {
-		art, err := db.Article(ctx, a.Slug)
+		page, err := db.ArticlePage(ctx, a.Slug, 1) // a page is words enough
 		if err != nil {
 			return sm, err
 		}
+		art := &page.Article
 		if first == nil {
 			if w, o, phrase, ok := paragraphWords(art); ok {
 				first = art

@@ -57,7 +57,11 @@ func emptyQueryMessage(q readingroom.Query) string {
 // results with ways to widen the search, or why nothing was searched.
 // Only a page number that is not a page of the results is a 404.
 func (s *server) search(w http.ResponseWriter, r *http.Request) {
-	params := r.URL.Query()
+	params, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	shown := shownQuery(params.Get("q"))
 	p := templates.SearchPage{Page: s.page(r, "Search", "Search every paragraph in the library."), Query: shown}
 	p.SearchQuery = shown
@@ -78,7 +82,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	p.Notes = q.Notes
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
-		s.noSuchPage(w, r, p, params.Get("page"))
+		s.noSuchPage(w, r, http.StatusBadRequest, p, params.Get("page"))
 		return
 	}
 	if q.Empty() && len(q.Not) == 0 && (q.Slug != "" || q.YearFrom != 0 || q.YearTo != 0) {
@@ -101,7 +105,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok && res.Total > 0 {
-		s.noSuchPage(w, r, p, strconv.Itoa(n))
+		s.noSuchPage(w, r, http.StatusNotFound, p, strconv.Itoa(n))
 		return
 	}
 	if res.Total == 0 {
@@ -170,7 +174,7 @@ func (s *server) filterOnly(w http.ResponseWriter, r *http.Request, p templates.
 		return
 	}
 	if len(list) == 0 {
-		s.noSuchPage(w, r, p, strconv.Itoa(n))
+		s.noSuchPage(w, r, http.StatusNotFound, p, strconv.Itoa(n))
 		return
 	}
 	p.FilterOnly = true
@@ -203,12 +207,13 @@ func (s *server) filterOnly(w http.ResponseWriter, r *http.Request, p templates.
 }
 
 // noSuchPage answers a page number that is not a page of the results
-// with the search page, saying so, and a 404.
-func (s *server) noSuchPage(w http.ResponseWriter, r *http.Request, p templates.SearchPage, page string) {
+// with the search page, saying so: status is 400 for what is no page
+// number at all, 404 for one past the end.
+func (s *server) noSuchPage(w http.ResponseWriter, r *http.Request, status int, p templates.SearchPage, page string) {
 	p.NoSuchPage = true
 	p.Message = "There is no page “" + excerpt(shownQuery(page), 20) + "” of these results."
 	p.MessageLink = &templates.Link{Text: "Go to the first page of results", URL: templates.SearchURL(p.Query, 1)}
-	if err := s.render(w, r, http.StatusNotFound, templates.Search(p)); err != nil {
+	if err := s.render(w, r, status, templates.Search(p)); err != nil {
 		s.fail(w, r, err)
 	}
 }
@@ -357,10 +362,14 @@ type apiSearchResponse struct {
 // searched; only a page that is not a whole number from 1 is a 400. A
 // page past the end has no results and the real total.
 func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	params := r.URL.Query()
+	params, err := queryParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {
-		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1"))
+		s.fail(w, r, errBadPage)
 		return
 	}
 	q := readingroom.ParseQuery(params.Get("q"))

@@ -389,7 +389,12 @@ func TestSearchPagination(t *testing.T) {
 
 	for _, page := range []string{"4", "99999999999999999999", "0", "-1", "abc", "2.5", "%00", "%ff"} {
 		res, body := f.get(searchPath("lantern") + "&page=" + page)
-		wantStatus(t, res, 404)
+		// Past the end is not found; no page number at all is a bad request.
+		if page == "4" {
+			wantStatus(t, res, 404)
+		} else {
+			wantStatus(t, res, 400)
+		}
 		wantHTML(t, res)
 		doc := parse(t, body)
 		msg := find(doc, hasClass("search-message"))
@@ -413,6 +418,17 @@ func TestSearchPagination(t *testing.T) {
 			}
 			continue
 		}
+		wantStatus(t, res, 400)
+		wantJSONError(t, res, body, readingroom.EINVALID)
+	}
+	// A malformed escape once read as page 1 (or as no query at all).
+	for _, query := range []string{"q=lantern&page=%ZZ", "q=%ZZ", "q=lantern&page=%"} {
+		res, body := f.get("/search?" + query)
+		wantStatus(t, res, 400)
+		if goErrorText.MatchString(body) {
+			t.Errorf("%s: Go error text on the page", query)
+		}
+		res, body = f.get("/api/search?" + query)
 		wantStatus(t, res, 400)
 		wantJSONError(t, res, body, readingroom.EINVALID)
 	}

@@ -26,7 +26,8 @@ type Config struct {
 	Logger *slog.Logger // nil means slog.Default()
 	// BaseURL is the public address of the reading room, such as
 	// https://read.example.org, used for absolute URLs in the API and for
-	// canonical links. Empty means the scheme and host of each request.
+	// canonical links. Empty means the scheme and host of each request,
+	// for the hosts in AllowedHosts.
 	// An https base URL also marks the session cookie Secure.
 	BaseURL string
 	// Private requires signing in for every page and API route but the
@@ -38,6 +39,12 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For header is
 	// believed when finding a client's address.
 	TrustedProxies []netip.Prefix
+	// AllowedHosts are the names (host, or host:port) the room answers
+	// to when BaseURL is empty: absolute links are then made from the
+	// request's Host, which must be one of these, or localhost,
+	// 127.0.0.1 or [::1] on any port. Other requests get a 400. With a
+	// BaseURL, any Host is answered.
+	AllowedHosts []string
 }
 
 type server struct {
@@ -48,6 +55,7 @@ type server struct {
 	private           bool
 	setupFromAnywhere bool
 	trustedProxies    []netip.Prefix
+	hosts             []hostRule // the names answered to, without a base URL
 	limits            *signinLimiter
 	router            chi.Router // for the Allow header of a 405
 	pages             *pageCache
@@ -92,6 +100,14 @@ func newServer(cfg Config) (*server, error) {
 			return nil, fmt.Errorf("web: new: base url %q: want http(s)://host[/path]", cfg.BaseURL)
 		}
 		s.base = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	s.hosts = append(s.hosts, loopbackHosts...)
+	for _, h := range cfg.AllowedHosts {
+		rule, err := parseHostRule(h)
+		if err != nil {
+			return nil, fmt.Errorf("web: new: allowed host: %w", err)
+		}
+		s.hosts = append(s.hosts, rule)
 	}
 	assets, err := static.New()
 	if err != nil {
@@ -216,6 +232,7 @@ func (s *server) wrap(h http.Handler) (http.Handler, error) {
 	h = noTrailingSlash(h)
 	h = bearerOrSameOrigin(cop, h)
 	h = s.recoverer(h)
+	h = s.checkHost(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	return h, nil

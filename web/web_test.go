@@ -292,10 +292,12 @@ func TestLibraryPagination(t *testing.T) {
 		t.Error("pager does not say Page 2 of 2")
 	}
 
-	for _, q := range []string{"3", "0", "-1", "abc", "1.5", "99999999999999999999"} {
+	// A page past the end is not found; what is no page number at all
+	// (a malformed escape too, which once read as page 1) is a bad request.
+	for q, want := range map[string]int{"3": 404, "0": 400, "-1": 400, "abc": 400, "1.5": 400, "99999999999999999999": 400, "%ZZ": 400, "%": 400} {
 		res, body := do(t, http.MethodGet, srv.URL+"/?page="+q, nil)
-		if res.StatusCode != 404 {
-			t.Errorf("?page=%s: status %d, want 404", q, res.StatusCode)
+		if res.StatusCode != want {
+			t.Errorf("?page=%s: status %d, want %d", q, res.StatusCode, want)
 		}
 		if goErrorText.MatchString(body) {
 			t.Errorf("?page=%s: page leaks error text", q)

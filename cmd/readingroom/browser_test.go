@@ -46,8 +46,8 @@ func roomDB(t *testing.T) (*httptest.Server, *store.DB) {
 	if len(dumptest.Seeds(t)) > 0 {
 		paths = append(paths, dumptest.SeedsDir())
 	}
-	if _, err := imp.importPaths(context.Background(), paths); err != nil {
-		t.Fatal(err)
+	if sum := imp.importPaths(context.Background(), paths); sum.Stopped != nil {
+		t.Fatalf("import stopped: %+v", *sum.Stopped)
 	}
 	h, err := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

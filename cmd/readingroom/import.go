@@ -10,17 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
+	"runtime/debug"
 	"sync"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
 	"github.com/readingroom/readingroom/store"
 )
-
-// MaxDumpSize bounds the size of one dump file; article dumps are text of a
-// few hundred kilobytes at most.
-const MaxDumpSize = 32 << 20
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -38,7 +34,12 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return exitError{2}
 	}
-	db, err := store.Open(ctx, *dbPath)
+	if getenv("GOMEMLIMIT") == "" {
+		// The Go heap's garbage is collected sooner rather than let it
+		// grow to twice what a large file needs; the limit is soft.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+	}
+	db, err := store.Open(ctx, *dbPath, store.WithLogger(newLogger(stderr, getenv)))
 	if err != nil {
 		return err
 	}
@@ -47,22 +48,27 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	imp := newImporter(db)
 	if !*quiet && isTerminal(stderr) {
 		imp.progress = func(done, total int, path string) {
-			fmt.Fprintf(stderr, "\r\033[KImporting %d/%d %s", done, total, filepath.Base(path))
+			fmt.Fprintf(stderr, "\r\033[KImporting %d/%d %q", done, total, filepath.Base(path))
 			if done == total {
 				fmt.Fprint(stderr, "\r\033[K")
 			}
 		}
 	}
-	sum, err := imp.importPaths(ctx, fs.Args())
+	sum := imp.importPaths(ctx, fs.Args())
 	sum.print(stdout, *quiet)
-	if err != nil {
-		return err
+	if sum.Stopped != nil && sum.Stopped.Err != nil {
+		fmt.Fprintf(stderr, "readingroom import: %v\n", sum.Stopped.Err)
 	}
-	if len(sum.Rejected) > 0 {
+	if len(sum.Rejected) > 0 || sum.Stopped != nil {
 		return exitError{1}
 	}
 	return nil
 }
+
+// importMemoryLimit is the soft limit on the Go heap during an import
+// (GOMEMLIMIT overrides it): reading the largest file, 32 MiB, needs
+// about three times that.
+const importMemoryLimit = 96 << 20
 
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
@@ -77,22 +83,54 @@ func isTerminal(w io.Writer) bool {
 type summary struct {
 	store.ImportSummary
 	Slugs    []string  // of the articles saved
-	Rejected []problem // files not imported
+	Rejected []problem // files and other entries not imported
 	Warnings []problem // parts of files skipped
+	Hidden   int       // hidden files and folders skipped, as documented
+	// Stopped is set when the import ended before its last file.
+	Stopped *earlyStop
 }
 
 type problem struct{ Path, Reason string }
 
+// earlyStop says where and why an import ended early.
+type earlyStop struct {
+	Path   string // the file being imported, or "" when none had started
+	Index  int    // its number, from 1, among Total files; 0 before the first
+	Total  int
+	Reason string // in words, for the operator
+	// Err is the failure in full, when the reason does not say it all.
+	Err error
+}
+
 func (s summary) print(w io.Writer, quiet bool) {
-	fmt.Fprintf(w, "Read %d %s: %d new, %d updated, %d unchanged, %d %s skipped, %d %s rejected.\n",
-		s.Files, plural(s.Files, "file", "files"), s.New, s.Updated, s.Unchanged,
+	read := fmt.Sprintf("%d %s", s.Files, plural(s.Files, "file", "files"))
+	if st := s.Stopped; st != nil {
+		// The file it stopped at was not read to the end.
+		read = fmt.Sprintf("%d of %d files", min(max(st.Index-1, 0), st.Total), st.Total)
+	}
+	fmt.Fprintf(w, "Read %s: %d new, %d updated, %d unchanged, %d %s skipped, %d %s rejected.\n",
+		read, s.New, s.Updated, s.Unchanged,
 		s.Duplicates, plural(s.Duplicates, "duplicate", "duplicates"),
 		len(s.Rejected), plural(len(s.Rejected), "file", "files"))
+	if st := s.Stopped; st != nil {
+		switch {
+		case st.Index > st.Total:
+			fmt.Fprintf(w, "The import stopped after its last file, as it finished: %s.\n", st.Reason)
+		case st.Index == 0:
+			fmt.Fprintf(w, "The import stopped before its first file: %s.\n", st.Reason)
+		default:
+			fmt.Fprintf(w, "The import stopped at file %d of %d, %q: %s.\n", st.Index, st.Total, st.Path, st.Reason)
+		}
+		fmt.Fprintln(w, "What was imported before it is kept. Run the same command again to import the rest: files already imported are left as they are.")
+	}
 	for _, p := range s.Rejected {
-		fmt.Fprintf(w, "  rejected %s: %s\n", p.Path, p.Reason)
+		fmt.Fprintf(w, "  rejected %q: %s\n", p.Path, p.Reason)
 	}
 	for _, p := range s.Warnings {
-		fmt.Fprintf(w, "  skipped part of %s: %s\n", p.Path, p.Reason)
+		fmt.Fprintf(w, "  skipped part of %q: %s\n", p.Path, p.Reason)
+	}
+	if s.Hidden > 0 && !quiet {
+		fmt.Fprintf(w, "  %d hidden %s (names starting with a dot) left out, as always.\n", s.Hidden, plural(s.Hidden, "entry", "entries"))
 	}
 }
 
@@ -124,8 +162,8 @@ type parsedFile struct {
 	size     int
 }
 
-func parseFile(path string) *parsedFile {
-	data, err := readDump(path)
+func parseFile(ctx context.Context, path string) *parsedFile {
+	data, err := readDump(ctx, path)
 	p := &parsedFile{path: path, err: err, size: len(data)}
 	if err == nil {
 		p.arts, p.warnings, p.err = dump.Parse(path, data)
@@ -138,23 +176,32 @@ func parseFile(path string) *parsedFile {
 const keepParsed = 64 << 20
 
 // importPaths imports every file named or found below the folders named.
-// A file that cannot be read is reported and the rest imported; only a
-// failure of the database itself stops the import.
+// A file that cannot be read is reported and the rest imported; a failure
+// of the database itself, or ctx ending (a signal), stops the import, and
+// the summary says where.
 //
 // Files are read twice over. First, on every core, for the titles of every
 // article in the import, so that an article is never mistaken for another
 // one of the same import retitled (the files read are kept for the second
 // pass while they fit in keepParsed). Then in order, one file ahead of the
 // database on another core, so reading and writing overlap.
-func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, error) {
+func (imp *importer) importPaths(ctx context.Context, paths []string) summary {
 	var sum summary
-	files, problems := collectFiles(paths)
-	sum.Rejected = problems
+	files, problems, hidden, err := collectFiles(ctx, paths)
+	sum.Rejected, sum.Hidden = problems, hidden
+	if err != nil {
+		sum.Stopped = &earlyStop{Total: len(files), Reason: stopReason(err)}
+		return sum
+	}
 	run := imp.db.NewImport()
 	kept := expectAll(ctx, run, files)
+	if err := ctx.Err(); err != nil {
+		sum.Stopped = &earlyStop{Total: len(files), Reason: stopReason(err)}
+		return sum
+	}
 
 	parsed := make(chan *parsedFile, 8)
-	ctx, cancel := context.WithCancel(ctx)
+	readCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		defer close(parsed)
@@ -162,19 +209,26 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 			p := kept[i]
 			kept[i] = nil
 			if p == nil {
-				p = parseFile(path)
+				p = parseFile(readCtx, path)
 			}
 			select {
 			case parsed <- p:
-			case <-ctx.Done():
+			case <-readCtx.Done():
 				return
 			}
 		}
 	}()
 	done := 0
 	for p := range parsed {
-		if err := imp.save(ctx, run, p, &sum); err != nil {
-			return sum, fmt.Errorf("import %s: %w", p.path, err)
+		err := ctx.Err()
+		if err == nil && readingroom.ErrorCode(p.err) == readingroom.EINTERNAL {
+			err = p.err // the read was cut short: ctx ended
+		}
+		if err == nil {
+			err = imp.save(ctx, run, p, &sum)
+		}
+		if err != nil {
+			return imp.stopped(ctx, run, sum, files, err)
 		}
 		done++
 		if imp.progress != nil {
@@ -182,18 +236,59 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) (summary, 
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		// Interrupted: keep what was saved, so the summary says what is
-		// stored.
-		if cerr := run.Commit(context.WithoutCancel(ctx)); cerr != nil {
-			return sum, errors.Join(err, cerr)
-		}
-		return sum, err
+		return imp.stopped(ctx, run, sum, files, err) // between two files
 	}
 	if err := run.Finish(ctx); err != nil {
-		return sum, err
+		return imp.stopped(ctx, run, sum, files, err)
 	}
 	sum.ImportSummary = run.Summary()
-	return sum, nil
+	return sum
+}
+
+// stopped ends an import of files that stopped because of err: what is
+// in the open batch is kept when the database can still keep it (after a
+// signal), and the summary says what is stored, and from which file to
+// start again: the first whose articles were not all saved (a failure of
+// the database loses the open batch, which may hold several files).
+func (imp *importer) stopped(ctx context.Context, run *store.ImportRun, sum summary, files []string, err error) summary {
+	if cerr := run.Commit(context.WithoutCancel(ctx)); cerr != nil && errors.Is(err, context.Canceled) {
+		err = cerr // the signal's batch could not be kept either
+	}
+	sum.ImportSummary = run.Summary()
+	st := &earlyStop{Index: run.FilesSaved() + 1, Total: len(files), Reason: stopReason(err), Err: detail(err)}
+	if st.Index <= len(files) {
+		st.Path = files[st.Index-1]
+	}
+	sum.Stopped = st
+	return sum
+}
+
+// stopReason says in words why an import stopped.
+func stopReason(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "it was interrupted (Ctrl+C or a signal)"
+	}
+	switch store.Failure(err) {
+	case store.FailureDiskFull:
+		return "the disk is full; free some space"
+	case store.FailureBusy:
+		return "another program kept the database locked"
+	case store.FailureReadOnly:
+		return "the database cannot be written (check the permissions of the file and its folder)"
+	case store.FailureIO:
+		return "a read or write of the disk failed"
+	case store.FailureCorrupt:
+		return "the database file is damaged; run readingroom check"
+	}
+	return "the database failed"
+}
+
+// detail is err when stopReason does not say all there is to know.
+func detail(err error) error {
+	if errors.Is(err, context.Canceled) || store.Failure(err) == store.FailureDiskFull {
+		return nil
+	}
+	return err
 }
 
 // expectAll reads every file on every core and tells run of each article.
@@ -217,7 +312,7 @@ func expectAll(ctx context.Context, run *store.ImportRun, files []string) []*par
 				if i >= len(files) {
 					return
 				}
-				p := parseFile(files[i])
+				p := parseFile(ctx, files[i])
 				mu.Lock()
 				for k := range p.arts {
 					run.Expect(&p.arts[k])
@@ -263,7 +358,9 @@ func (imp *importer) importFS(ctx context.Context, fsys fs.FS) (summary, error) 
 // the database, which end the import.
 func (imp *importer) save(ctx context.Context, run *store.ImportRun, p *parsedFile, sum *summary) error {
 	path := p.path
-	rep, err := run.SaveFile(ctx, path, p.arts, p.warnings, p.err)
+	// A signal stops the import between two files, not in the middle of
+	// one: the batch it is in would be rolled back with the statement.
+	rep, err := run.SaveFile(context.WithoutCancel(ctx), path, p.arts, p.warnings, p.err)
 	sum.ImportSummary = run.Summary()
 	if err != nil {
 		return err
@@ -286,82 +383,4 @@ func (imp *importer) save(ctx context.Context, run *store.ImportRun, p *parsedFi
 		}
 	}
 	return nil
-}
-
-// collectFiles expands the paths given into the files to import, in order:
-// folders are walked recursively, hidden files and folders skipped.
-func collectFiles(paths []string) ([]string, []problem) {
-	var (
-		files    []string
-		problems []problem
-	)
-	seen := map[string]bool{}
-	add := func(p string) {
-		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
-			seen[abs] = true
-			files = append(files, p)
-		}
-	}
-	for _, root := range paths {
-		info, err := os.Stat(root)
-		if err != nil {
-			problems = append(problems, problem{root, describeFSError(err)})
-			continue
-		}
-		if !info.IsDir() {
-			add(root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				problems = append(problems, problem{p, describeFSError(err)})
-				return nil
-			}
-			if p != root && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				add(p)
-			}
-			return nil
-		})
-		if err != nil {
-			problems = append(problems, problem{root, describeFSError(err)})
-		}
-	}
-	return files, problems
-}
-
-func readDump(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, readingroom.Errorf(readingroom.EINVALID, "%s", describeFSError(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxDumpSize+1))
-	if err != nil {
-		return nil, readingroom.Errorf(readingroom.EINVALID, "%s", describeFSError(err))
-	}
-	if len(data) > MaxDumpSize {
-		return nil, readingroom.Errorf(readingroom.EINVALID, "the file is larger than %d MiB, too large for an article dump", MaxDumpSize>>20)
-	}
-	return data, nil
-}
-
-// describeFSError says in words what went wrong reading a path.
-func describeFSError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -93,7 +93,7 @@ func TestWebImportMatchesCommand(t *testing.T) {
 		if f.Status != "rejected" {
 			continue
 		}
-		want := "rejected " + filepath.Join(dir, f.Name) + ": " + f.Reason
+		want := "rejected " + strconv.Quote(filepath.Join(dir, f.Name)) + ": " + f.Reason
 		if !strings.Contains(out, want) {
 			t.Errorf("the web rejected %s because %q; the command said:\n%s", f.Name, f.Reason, out)
 		}

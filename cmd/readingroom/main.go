@@ -1,6 +1,7 @@
 // Command readingroom runs the reading room: "serve" starts the web server,
 // "import" loads article dumps into the database, "user" and "token" manage
-// accounts and API tokens, "bench" measures the room against its ceilings.
+// accounts and API tokens, "backup" and "check" look after the database,
+// "bench" measures the room against its ceilings.
 //
 // Build and run with the FTS5 build tag:
 //
@@ -44,13 +45,15 @@ const usage = `Reading Room: a quiet place to read a library of articles.
 
 Usage:
   readingroom serve  [--addr 127.0.0.1:8080] [--db readingroom.db] [--no-default-library] [--base-url URL]
-                     [--private] [--setup-from-anywhere] [--trusted-proxies CIDR,...]
+                     [--allowed-hosts HOST,...] [--private] [--setup-from-anywhere] [--trusted-proxies CIDR,...]
   readingroom import [--db readingroom.db] PATH...
   readingroom user add NAME [--admin] [--password-stdin]
   readingroom user passwd NAME [--password-stdin]
   readingroom user list
   readingroom user remove NAME
   readingroom token add NAME [--label LABEL]
+  readingroom backup [--db readingroom.db] PATH
+  readingroom check  [--db readingroom.db]
   readingroom bench  [--articles 5000] [--dir DIR] [--duration 3s]
 
 Commands:
@@ -60,6 +63,10 @@ Commands:
            is read from the terminal without echo, or with --password-stdin
            as the first line of standard input
   token    make an API token for an account and print it, alone, on stdout
+  backup   write a consistent copy of the database to PATH, a new file, while
+           the room serves and imports
+  check    check the database (integrity, foreign keys, full-text index,
+           migrations, paragraph ids); exit 1 with the problems found
   bench    measure search, import, pages and memory on a synthetic library
            against their ceilings (docs/benchmarks.md)
 Every command takes --db.
@@ -69,7 +76,11 @@ Environment:
   READINGROOM_ADDR                 address to listen on (default 127.0.0.1:8080)
   READINGROOM_BASE_URL             public URL, for absolute links behind a proxy;
                                    https:// also marks the session cookie Secure
-  READINGROOM_NO_DEFAULT_LIBRARY   set to 1 to start an empty room empty
+  READINGROOM_ALLOWED_HOSTS        without a base URL, the names (host or host:port,
+                                   comma-separated) the room answers to besides its
+                                   listen address and localhost; others get a 400
+  READINGROOM_NO_DEFAULT_LIBRARY   set to 1 to start a new, empty database without
+                                   the built-in articles
   READINGROOM_PRIVATE              set to 1 to require signing in to read
   READINGROOM_SETUP_FROM_ANYWHERE  set to 1 to allow /setup from other machines
   READINGROOM_TRUSTED_PROXIES      proxies whose X-Forwarded-For is believed,
@@ -83,6 +94,11 @@ Run "readingroom COMMAND -h" for a command's flags.
 // can run it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
+	if len(args) > 0 && isHelp(args[0]) {
+		// Asked of the program as a whole: its commands, not serve's flags.
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -95,14 +111,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, args, getenv, stdin, stdout, stderr)
 	case "token":
 		return runToken(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args, getenv, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
 	}
 	fmt.Fprintf(stderr, "readingroom: unknown command %q\n\n%s", cmd, usage)
 	return exitError{2}
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 // dbFlag adds the --db flag shared by the commands.

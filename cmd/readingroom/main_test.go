@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -152,9 +154,9 @@ func TestImportReportsRejectedFiles(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Read 17 files: 6 new, 0 updated, 0 unchanged, 1 duplicate skipped, 12 files rejected.",
-		"rejected ../../dump/testdata/rejected/image.png: the file is a PNG image, not a text dump",
-		"rejected ../../dump/testdata/rejected/empty.txt: the file is empty",
-		"missing.txt: no such file or folder",
+		"rejected \"../../dump/testdata/rejected/image.png\": the file is a PNG image, not a text dump",
+		"rejected \"../../dump/testdata/rejected/empty.txt\": the file is empty",
+		"missing.txt\": no such file or folder",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -208,8 +210,16 @@ func TestUsage(t *testing.T) {
 	if out, code := runCmd(t, "import"); code != 2 || !strings.Contains(out, "Usage: readingroom import") {
 		t.Errorf("import without paths: exit %d:\n%s", code, out)
 	}
-	if out, code := runCmd(t, "help"); code != 0 || !strings.Contains(out, "READINGROOM_DB") {
-		t.Errorf("help: exit %d:\n%s", code, out)
+	// Help for the program lists its commands, however it is asked for,
+	// and not the flags of serve, the default command.
+	for _, arg := range []string{"help", "-h", "-help", "--help"} {
+		out, code := runCmd(t, arg)
+		if code != 0 || !strings.Contains(out, "READINGROOM_DB") || !strings.Contains(out, "Commands:") || strings.Contains(out, "-addr string") {
+			t.Errorf("%s: exit %d:\n%s", arg, code, out)
+		}
+		if strings.Contains(out, "empty room empty") {
+			t.Errorf("%s: the help says %q", arg, "start an empty room empty")
+		}
 	}
 }
 
@@ -310,6 +320,84 @@ func TestImportTwoCopiesIsIdempotent(t *testing.T) {
 	}
 	if after := snapshot(t, db); after != before {
 		t.Errorf("the second import changed the article:\n%s\nwas:\n%s", after, before)
+	}
+}
+
+// A file name is printed quoted: a newline in it cannot forge a line of
+// the summary, nor an escape sequence reach the terminal.
+func TestImportQuotesNames(t *testing.T) {
+	dir := t.TempDir()
+	forged := "x.txt\n  rejected forged.txt: it looks real"
+	escape := "red\x1b[31m.txt"
+	for _, name := range []string{forged, escape} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Skipf("this file system refuses the name %q: %v", name, err)
+		}
+	}
+	out, code := runCmd(t, "import", "--db", filepath.Join(t.TempDir(), "room.db"), dir)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if strings.Contains(out, "\n  rejected forged.txt") {
+		t.Errorf("a name forged a line of the summary:\n%s", out)
+	}
+	if strings.ContainsRune(out, '\x1b') {
+		t.Errorf("an escape sequence reached the output: %q", out)
+	}
+	for _, name := range []string{forged, escape} {
+		if want := "rejected " + strconv.Quote(filepath.Join(dir, name)) + ": the file is empty"; !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// serve answers to its listen address, to localhost and to the names in
+// --allowed-hosts, and to nothing else, so that no Host header can put
+// another site into its links.
+func TestServeAnswersOnlyItsHosts(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "room.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", dbPath, "--addr", "127.0.0.1:0", "--allowed-hosts", "read.example.org, 192.0.2.7:8080"}, noenv, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	out := bufio.NewReader(pr)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, out) // the rest of what it says
+	addr := strings.Fields(strings.TrimPrefix(line, "Reading Room is open at http://"))[0]
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatalf("no address in %q: %v", line, err)
+	}
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port:    200,
+		"localhost:" + port:    200,
+		"read.example.org":     200,
+		"192.0.2.7:8080":       200,
+		"evil.example":         400,
+		"evil.example:" + port: 400,
+		"192.0.2.7:" + port:    400,
+	} {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Host %q: status %d, want %d", host, res.StatusCode, want)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }
 

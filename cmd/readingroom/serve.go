@@ -31,9 +31,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	dbPath := dbFlag(fs, getenv)
 	addr := fs.String("addr", envOr(getenv, "READINGROOM_ADDR", "127.0.0.1:8080"), "address to listen on (env READINGROOM_ADDR)")
 	baseURL := fs.String("base-url", getenv("READINGROOM_BASE_URL"), "public URL of the room, for absolute links (env READINGROOM_BASE_URL)")
-	noDefault := fs.Bool("no-default-library", getenv("READINGROOM_NO_DEFAULT_LIBRARY") == "1", "start an empty database empty, without the built-in articles")
+	noDefault := fs.Bool("no-default-library", getenv("READINGROOM_NO_DEFAULT_LIBRARY") == "1", "start a new, empty database without the built-in articles (env READINGROOM_NO_DEFAULT_LIBRARY=1)")
 	private := fs.Bool("private", getenv("READINGROOM_PRIVATE") == "1", "require signing in for every page and API route (env READINGROOM_PRIVATE=1)")
 	setupAnywhere := fs.Bool("setup-from-anywhere", getenv("READINGROOM_SETUP_FROM_ANYWHERE") == "1", "let /setup make the first account from any machine, not only this one")
+	allowedHosts := fs.String("allowed-hosts", getenv("READINGROOM_ALLOWED_HOSTS"), "without --base-url, other names (host or host:port, comma-separated) the room answers to besides its listen address and localhost (env READINGROOM_ALLOWED_HOSTS)")
 	proxies := fs.String("trusted-proxies", getenv("READINGROOM_TRUSTED_PROXIES"), "comma-separated CIDRs or addresses of proxies whose X-Forwarded-For is believed (env READINGROOM_TRUSTED_PROXIES)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: readingroom serve [flags]\n\nRuns the reading room in the browser.")
@@ -64,6 +65,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %q: %w", *addr, err)
+	}
+	defer ln.Close()
 	handler, err := web.New(web.Config{
 		DB:                db,
 		Logger:            log,
@@ -71,16 +77,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Private:           *private,
 		SetupFromAnywhere: *setupAnywhere,
 		TrustedProxies:    trusted,
+		AllowedHosts:      hostsFor(*addr, ln.Addr(), *allowedHosts),
 	})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
 	srv := newHTTPServer(handler, log)
-	fmt.Fprintf(stdout, "Reading Room is open at http://%s (database %s). Press Ctrl+C to stop.\n", displayAddr(ln.Addr()), *dbPath)
+	fmt.Fprintf(stdout, "Reading Room is open at http://%s (database %q). Press Ctrl+C to stop.\n", displayAddr(ln.Addr()), *dbPath)
 	if has, err := db.HasUsers(ctx); err != nil {
 		return err
 	} else if !has {
@@ -109,6 +112,33 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
 	}
 	return out, nil
+}
+
+// hostsFor lists the names the room answers to without a base URL: the
+// address it was asked to listen on and the one it listens on (unless
+// that is every address, which names no host), and the names given in
+// --allowed-hosts. Localhost is always answered (see web.Config).
+func hostsFor(asked string, ln net.Addr, allowed string) []string {
+	var out []string
+	for _, a := range []string{asked, ln.String()} {
+		host, port, err := net.SplitHostPort(a)
+		if err != nil || host == "" {
+			continue
+		}
+		if ip, err := netip.ParseAddr(host); err == nil && ip.IsUnspecified() {
+			continue
+		}
+		if port == "0" {
+			continue // the port is only known from the listener
+		}
+		out = append(out, net.JoinHostPort(host, port))
+	}
+	for h := range strings.SplitSeq(allowed, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/migrations"
+)
+
+// A database a newer version has migrated is refused with a message that
+// says so, and is left exactly as it was.
+func TestOpenRefusesNewerDatabase(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "room.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ('9001_from_the_future', 'then')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := fileHash(t, path)
+
+	_, err = Open(ctx, path)
+	var newer *NewerDatabaseError
+	if !errors.As(err, &newer) {
+		t.Fatalf("Open of a newer database: %v, want a NewerDatabaseError", err)
+	}
+	for _, want := range []string{"newer version", "9001_from_the_future", "nothing was changed", path} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+	if after := fileHash(t, path); after != before {
+		t.Error("the refused database was changed")
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Error("a -wal file was left beside the refused database")
+	}
+	// As it is, it can still be checked and copied.
+	db, err = Open(ctx, path, AsIs())
+	if err != nil {
+		t.Fatalf("open as it is: %v", err)
+	}
+	db.Close()
+}
+
+func fileHash(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(data))
+}
+
+// A database of every earlier version, holding articles, paragraph ids,
+// aliases and tombstones (and accounts, once there were any), upgrades:
+// everything reads as before, the checks pass, and new articles save.
+func TestUpgradeFromEveryVersion(t *testing.T) {
+	all, err := steps(migrations.FS, goMigrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, last := range all[:len(all)-1] {
+		t.Run(last.version, func(t *testing.T) {
+			ctx := t.Context()
+			path := filepath.Join(t.TempDir(), "old.db")
+			raw := openRawAt(t, path)
+			var goSteps []migration
+			for _, m := range goMigrations {
+				if m.version <= last.version {
+					goSteps = append(goSteps, m)
+				}
+			}
+			if err := migrate(ctx, raw, migrationsUpTo(t, last.version), goSteps, slog.New(slog.DiscardHandler)); err != nil {
+				t.Fatal(err)
+			}
+			exec := func(q string, args ...any) {
+				t.Helper()
+				if _, err := raw.ExecContext(ctx, q, args...); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			hasHistory, hasUsers := tableExists(t, raw, "paragraph_aliases"), tableExists(t, raw, "users")
+			exec(`INSERT INTO articles (id, slug, key, title, published, fingerprint, created_at, updated_at)
+				VALUES (1, 'old-piece', 'old piece', 'Old piece', '2016-05-01', 'f', 'then', 'then')`)
+			exec(`INSERT INTO paragraphs (article_id, pid, position, kind, text) VALUES
+				(1, 'aaaaaaaa', 0, 'heading', 'A heading'),
+				(1, 'bbbbbbbb', 1, 'paragraph', 'The lighthouse keeper wrote every night.')`)
+			if hasHistory {
+				exec(`INSERT INTO paragraph_ids (article_id, pid) VALUES (1, 'cccccccc'), (1, 'dddddddd')`)
+				exec(`INSERT INTO paragraph_aliases (article_id, pid, target, created_at) VALUES (1, 'cccccccc', 'bbbbbbbb', 'then')`)
+				exec(`INSERT INTO paragraph_tombstones (article_id, pid, kind, text, neighbour, deleted_at)
+					VALUES (1, 'dddddddd', 'paragraph', 'Gone now.', 'bbbbbbbb', 'then')`)
+			}
+			if tableExists(t, raw, "article_fts") {
+				// From 0030 the store, not triggers, keeps the index in
+				// step with what it saves.
+				exec(`INSERT INTO article_fts (article_fts) VALUES ('rebuild')`)
+			}
+			if hasUsers {
+				exec(`INSERT INTO users (name, name_key, role, password_hash, created_at, updated_at)
+					VALUES ('ada', 'ada', 'admin', 'x', 'then', 'then')`)
+			}
+			raw.Close()
+
+			db, err := Open(ctx, path)
+			if err != nil {
+				t.Fatalf("upgrade from %s: %v", last.version, err)
+			}
+			defer db.Close()
+			a, err := db.Article(ctx, "old-piece")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a.Blocks) != 2 || a.Blocks[1].ID != "bbbbbbbb" || a.Blocks[1].Text != "The lighthouse keeper wrote every night." {
+				t.Errorf("blocks after the upgrade: %+v", a.Blocks)
+			}
+			if hasHistory {
+				if ref, err := db.Paragraph(ctx, "old-piece", "cccccccc"); err != nil || ref.State != ParagraphAlias || ref.ID != "bbbbbbbb" {
+					t.Errorf("alias after the upgrade: %+v, %v", ref, err)
+				}
+				if ref, err := db.Paragraph(ctx, "old-piece", "dddddddd"); err != nil || ref.State != ParagraphDeleted {
+					t.Errorf("tombstone after the upgrade: %+v, %v", ref, err)
+				}
+			}
+			res, err := db.Search(ctx, readingroom.ParseQuery("lighthouse"), 1, 10)
+			if err != nil || len(res.Results) != 1 {
+				t.Errorf("search after the upgrade: %+v, %v", res, err)
+			}
+			if err := db.IntegrityCheck(ctx); err != nil {
+				t.Errorf("check after the upgrade: %v", err)
+			}
+			fresh := &readingroom.Article{Title: "New piece", Blocks: []readingroom.Block{{Kind: readingroom.KindListItem, Text: "One"}}}
+			if _, _, err := db.SaveArticle(ctx, fresh, "new.md"); err != nil {
+				t.Errorf("save after the upgrade: %v", err)
+			}
+		})
+	}
+}
