@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
@@ -32,7 +33,20 @@ func parseHostRule(s string) (hostRule, error) {
 	if host == "" {
 		return hostRule{}, fmt.Errorf("%q has no host name", s)
 	}
+	if !validPort(port) {
+		return hostRule{}, fmt.Errorf("%q has a port that is not a port number", s)
+	}
 	return hostRule{host, port}, nil
+}
+
+// validPort reports whether port is empty or a port number as a client
+// writes it: 1 to 65535, no leading zero.
+func validPort(port string) bool {
+	if port == "" {
+		return true
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535 && strconv.Itoa(n) == port
 }
 
 // splitHost splits a Host header or rule into a normalised host (lower
@@ -47,9 +61,14 @@ func splitHost(s string) (host, port string) {
 	return strings.TrimSuffix(strings.ToLower(host), "."), port
 }
 
-// hostAllowed reports whether the Host header h names the room.
+// hostAllowed reports whether the Host header h names the room. A port,
+// when given, must be a port number: "localhost:evil" would otherwise
+// pass as localhost and end up in the room's absolute links.
 func (s *server) hostAllowed(h string) bool {
 	host, port := splitHost(h)
+	if !validPort(port) {
+		return false
+	}
 	for _, rule := range s.hosts {
 		if rule.host == host && (rule.port == "" || rule.port == port) {
 			return true

@@ -47,6 +47,9 @@ func TestUnknownHostRefused(t *testing.T) {
 		"read.example.org.evil": 400,
 		"10.0.0.5:9999":         400, // that address, but on another port
 		"":                      400,
+		"localhost:evil":        400, // a port must be a port
+		"localhost:0":           400,
+		"localhost:08080":       400,
 		"read.example.org":      200,
 		"READ.example.org:443":  200,
 		"10.0.0.5:8080":         200,

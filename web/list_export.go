@@ -514,4 +514,7 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 }
 
 // feedPath is the path of the feed with secret.
-func feedPath(secret string) string { return "/list/feed/" + url.PathEscape(secret) + ".atom" }
+func feedPath(secret string) string { return feedPrefix + url.PathEscape(secret) + ".atom" }
+
+// feedPrefix starts every feed's address; what follows it is a secret.
+const feedPrefix = "/list/feed/"

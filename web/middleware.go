@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -82,12 +83,21 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.InfoContext(r.Context(), "http request",
 			"method", r.Method,
-			"path", r.URL.Path,
+			"path", loggedPath(r.URL.Path),
 			"status", status,
 			"bytes", rec.bytes,
 			"duration", time.Since(start),
 		)
 	})
+}
+
+// loggedPath is a request's path as the log may keep it: a feed's address
+// is its reader's secret, so it is left out.
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, feedPrefix) {
+		return feedPrefix + "…"
+	}
+	return p
 }
 
 // recoverer turns a panic in a handler into a logged error and a 500 page,

@@ -144,7 +144,7 @@ func (s *server) routes() chi.Router {
 	r.Post(setupPath, s.setup)
 	// A feed reader has no session: the secret in the address is the key,
 	// in a private room too.
-	r.Get("/list/feed/{secret}.atom", s.feed)
+	r.Get(feedPrefix+"{secret}.atom", s.feed)
 
 	r.Group(func(r chi.Router) {
 		if s.private {

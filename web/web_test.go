@@ -645,6 +645,7 @@ func TestStoreFailureGives500Page(t *testing.T) {
 func TestRequestLog(t *testing.T) {
 	f := newFixture(t)
 	f.get("/a/nope?token=hush")
+	f.get("/list/feed/s3cretfeedaddress.atom")
 	// The log line is written as the handler returns, which may be just
 	// after the client has its response; Close waits for every handler.
 	f.srv.Close()
@@ -656,6 +657,9 @@ func TestRequestLog(t *testing.T) {
 	}
 	if strings.Contains(log, "hush") {
 		t.Error("query string logged")
+	}
+	if strings.Contains(log, "s3cretfeedaddress") || !strings.Contains(log, "path=/list/feed/…") {
+		t.Errorf("a feed's secret address logged:\n%s", log)
 	}
 }
 
