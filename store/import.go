@@ -75,7 +75,7 @@ const (
 	ftsAutomerge = 4
 	// bulkCacheKiB is the writer's page cache during a bulk import;
 	// SQLite's default (2 MiB) is restored at its end.
-	bulkCacheKiB = 64 << 10
+	bulkCacheKiB = 32 << 10
 )
 
 // ftsTables are the full-text indexes an import writes.
@@ -333,6 +333,13 @@ func (r *ImportRun) Finish(ctx context.Context) error {
 		return nil
 	}
 	r.large = false
+	if r.bulk && r.written > 0 {
+		for _, t := range ftsTables {
+			if err := r.db.mergeIndex(ctx, t); err != nil {
+				return fmt.Errorf("store: finish import: merge %s: %w", t, err)
+			}
+		}
+	}
 	tx, err := r.db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: finish import: %w", err)
@@ -340,13 +347,6 @@ func (r *ImportRun) Finish(ctx context.Context) error {
 	defer tx.Rollback()
 	if r.bulk {
 		r.bulk = false
-		if r.written > 0 {
-			for _, t := range ftsTables {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
-					return fmt.Errorf("store: finish import: optimize %s: %w", t, err)
-				}
-			}
-		}
 		if err := setAutomerge(ctx, tx, ftsAutomerge); err != nil {
 			return fmt.Errorf("store: finish import: %w", err)
 		}

@@ -24,8 +24,13 @@ const WALCheckpointSize = 16 << 20
 // writers wait meanwhile. When readers keep it busy that long, the log is
 // left for the next checkpoint and busy is true: that is no error.
 func (db *DB) Checkpoint(ctx context.Context) (busy bool, err error) {
+	return checkpoint(ctx, db.w)
+}
+
+// checkpoint runs a TRUNCATE checkpoint on q, a writer.
+func checkpoint(ctx context.Context, q queryer) (busy bool, err error) {
 	var logFrames, done int
-	err = db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+	err = q.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
 	if Failure(err) == FailureBusy {
 		return true, nil // another process's writer held on past the timeout
 	}
@@ -57,13 +62,59 @@ func (db *DB) walSize() (int64, error) {
 // db.walCheckpointSize. Imports call it between batches, where they hold
 // no transaction.
 func (db *DB) checkpointIfLarge(ctx context.Context) error {
+	return db.checkpointIfLargeOn(ctx, db.w)
+}
+
+// checkpointIfLargeOn is checkpointIfLarge on q, the writer or its one
+// connection.
+func (db *DB) checkpointIfLargeOn(ctx context.Context, q queryer) error {
 	size, err := db.walSize()
 	if err != nil || size < db.walCheckpointSize {
 		return err
 	}
-	busy, err := db.Checkpoint(ctx)
+	busy, err := checkpoint(ctx, q)
 	if busy {
 		db.log.InfoContext(ctx, "the write-ahead log could not be checkpointed: readers kept it busy; trying again after the next batch", "wal_bytes", size)
 	}
 	return err
+}
+
+// mergePages is how many pages of a full-text index one step of
+// mergeIndex writes: about 8 MB of write-ahead log.
+const mergePages = 2000
+
+// mergeIndex merges the FTS5 index t into one segment, as its 'optimize'
+// command does, but mergePages pages a step, each step a transaction of
+// its own with a checkpoint after it when the log has grown: 'optimize'
+// rewrites the whole index in one transaction, and so writes as much
+// log, and holds the write lock, as the index is large. A step that does
+// no work (total_changes() moves by less than two) is the last; the first
+// step's negative count starts the merge of every segment, the following
+// ones carry it on (FTS5's documented way to optimize by steps).
+func (db *DB) mergeIndex(ctx context.Context, t string) error {
+	conn, err := db.w.Conn(ctx) // total_changes() is the connection's
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	pages := -mergePages
+	for {
+		var before, after int64
+		if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('merge', ?)`, pages); err != nil {
+			return err
+		}
+		if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+			return err
+		}
+		if after-before < 2 {
+			return nil
+		}
+		pages = mergePages
+		if err := db.checkpointIfLargeOn(ctx, conn); err != nil {
+			return err
+		}
+	}
 }

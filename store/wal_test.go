@@ -81,3 +81,45 @@ func TestImportKeepsWALBounded(t *testing.T) {
 	}
 	t.Logf("largest write-ahead log: %d bytes", largest)
 }
+
+// A bulk import merges the full-text index by steps, each its own
+// transaction, and leaves it whole: one more merge finds nothing to do.
+func TestBulkImportMergesTheIndexWhole(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	run := db.NewImport()
+	arts := make([]readingroom.Article, bulkArticles+10)
+	for i := range arts {
+		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: []readingroom.Block{
+			{Kind: readingroom.KindParagraph, Text: fmt.Sprintf("The harbour light number %d, and its keeper %d.", i, i*7)}}}
+		run.Expect(&arts[i])
+	}
+	for i := range arts {
+		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !run.bulk {
+		t.Fatal("not a bulk import")
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.w.Conn(ctx) // the writer's one connection, until Close
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after int64
+	conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before)
+	if _, err := conn.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', -100)`); err != nil {
+		t.Fatal(err)
+	}
+	conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after)
+	conn.Close()
+	if after-before >= 2 {
+		t.Errorf("a merge after the import still had work: %d changes", after-before)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+}
