@@ -38,6 +38,18 @@
     }
   }
 
+  // --- Times ---------------------------------------------------------------
+
+  // The room writes times in UTC; the reader sees them in their own zone,
+  // with the UTC time kept as the element's title.
+  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+  for (const t of document.querySelectorAll("time.moment[datetime]")) {
+    const d = new Date(t.dateTime);
+    if (isNaN(d)) continue;
+    t.title = t.textContent;
+    t.textContent = local.format(d);
+  }
+
   // --- Keyboard ----------------------------------------------------------
   //   /      search          j, k   next, previous block
   //   Enter  or c: copy the current block's link   ?   these keys

@@ -136,6 +136,10 @@ func TestBrowserReadingList(t *testing.T) {
 	if n := eval[int](ctx, t, `document.querySelectorAll('.list-entry').length`); n != 3 {
 		t.Errorf("%d entries on /list, want the article and two passages", n)
 	}
+	// Times in the reader's own zone; the room's UTC as the title.
+	if got := eval[[]string](ctx, t, `(() => { const m = document.querySelector('time.moment'); return [m.textContent, m.title]; })()`); strings.HasSuffix(got[0], "UTC") || !strings.HasSuffix(got[1], "UTC") {
+		t.Errorf("the time an item was saved reads %q (title %q), want the local time with UTC as its title", got[0], got[1])
+	}
 	href := eval[string](ctx, t, `[...document.querySelectorAll('.item-quote a')].find(a => a.textContent.includes("readers worked")).href`)
 	if !strings.Contains(href, "/p/"+war.ID+"#:~:text=") {
 		t.Fatalf("the passage links to %s", href)

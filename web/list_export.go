@@ -110,9 +110,10 @@ func listMarkdown(base, owner string, now time.Time, items []store.ListItem) str
 			fmt.Fprintf(&sb, "[%s](%s)\n", mdEscape(g.article.Title), base+articlePath(g.article.Slug))
 		}
 		if g.saved != nil {
+			// As for a passage: the reader's note, then the facts.
+			mdNote(&sb, g.saved.Note)
 			sb.WriteString("\n")
 			mdFacts(&sb, base, *g.saved, "Saved")
-			mdNote(&sb, g.saved.Note)
 		}
 		for _, it := range g.items {
 			sb.WriteString("\n")

@@ -70,7 +70,8 @@ func TestExportMarkdown(t *testing.T) {
 			"4 items",
 			"\n## [Trump's permanent revolution](" + f.srv.URL + "/a/" + a.Slug + ")\n",
 			"*Saved ", "tags: Politics, 2017",
-			"Read for the \\*campaign\\* chapter\n",
+			// The saved article's note before its facts, as a passage's.
+			"Read for the \\*campaign\\* chapter\n\n*Saved ",
 			"> with a tweet\n",
 			"\\<script\\>alert(1)\\</script\\>  \n\\# not a heading\n\nsecond \\[paragraph\\](x)\n",
 			"[permalink](" + f.srv.URL + "/a/" + a.Slug + "/p/" + a.Blocks[1].ID + "#:~:text=",
