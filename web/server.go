@@ -261,7 +261,7 @@ func (s *server) robots(w http.ResponseWriter, r *http.Request) {
 	body := "User-agent: *\nDisallow: /\n"
 	if !s.private {
 		body = "User-agent: *\n" +
-			"Disallow: /api/\nDisallow: /search\nDisallow: /account\nDisallow: /signin\n" +
+			"Disallow: /api/\nDisallow: /search\nDisallow: /list\nDisallow: /account\nDisallow: /signin\n" +
 			"Disallow: " + setupPath + "\nDisallow: " + importPath + "\nAllow: /\n"
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
