@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
@@ -602,4 +603,43 @@ func TestImportItems(t *testing.T) {
 		t.Errorf("%d items after importing twice, want 4", n)
 	}
 	checkListIndex(t, rm.db)
+}
+
+// An update that changes nothing (every field nil, or the values the item
+// has) leaves the item's updated time where it was.
+func TestUpdateItemWithoutChange(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	t1 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rm.db.now = func() time.Time { return t1 }
+	it := rm.savePassage(t, rm.ann, 2, "painted black")
+	note, tags, state := "war", []string{"Paint"}, readingroom.StateRead
+	if _, err := rm.db.UpdateItem(ctx, rm.ann.ID, it.ID, ItemUpdate{Note: &note, Tags: &tags, State: &state}); err != nil {
+		t.Fatal(err)
+	}
+	t2 := t1.Add(time.Hour)
+	rm.db.now = func() time.Time { return t2 }
+	same, sameTags, sameState := "war", []string{"paint"}, readingroom.StateRead
+	for _, tc := range []struct {
+		what string
+		u    ItemUpdate
+	}{
+		{"nothing", ItemUpdate{}},
+		{"the same note", ItemUpdate{Note: &same}},
+		{"the same state", ItemUpdate{State: &sameState}},
+		{"the same values", ItemUpdate{Note: &same, Tags: &tags, State: &sameState}},
+	} {
+		got, err := rm.db.UpdateItem(ctx, rm.ann.ID, it.ID, tc.u)
+		if err != nil || !got.Updated.Equal(t1) || got.Note != "war" || !slices.Equal(got.Tags, tags) {
+			t.Errorf("%s: updated %v, want %v (%+v, %v)", tc.what, got.Updated, t1, got, err)
+		}
+	}
+	// A tag that differs only in case is a change: it is kept as typed.
+	got, err := rm.db.UpdateItem(ctx, rm.ann.ID, it.ID, ItemUpdate{Tags: &sameTags})
+	if err != nil || !got.Updated.Equal(t2) || !slices.Equal(got.Tags, sameTags) {
+		t.Errorf("retyped tag: updated %v, want %v (%+v, %v)", got.Updated, t2, got, err)
+	}
+	if got, _ := rm.db.Item(ctx, rm.ann.ID, it.ID); !got.Updated.Equal(t2) {
+		t.Errorf("stored updated %v, want %v", got.Updated, t2)
+	}
 }
