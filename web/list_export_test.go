@@ -259,6 +259,20 @@ func TestExportAnnotations(t *testing.T) {
 	if got := text.Slice(readingroom.Position{Start: int(p["start"].(float64)), End: int(p["end"].(float64))}); got != "with a tweet" {
 		t.Errorf("the TextPositionSelector selects %q", got)
 	}
+	// A passage whose place is not known has no position: its article
+	// is missing here. A fuzzy one has where it stands now.
+	for what, want := range map[string][]string{
+		"gone":  {"TextQuoteSelector"},
+		"fuzzy": {"TextQuoteSelector", "TextPositionSelector"},
+	} {
+		var got []string
+		for _, s := range byID[f.ids[what]]["target"].(map[string]any)["selector"].([]any) {
+			got = append(got, s.(map[string]any)["type"].(string))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s passage: selectors %q, want %q", what, got, want)
+		}
+	}
 	bodies := note["body"].([]any)
 	first := bodies[0].(map[string]any)
 	if first["type"] != "TextualBody" || first["purpose"] != "commenting" || first["format"] != "text/plain" ||
