@@ -1,6 +1,9 @@
 package store
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -578,7 +581,7 @@ func TestImportItems(t *testing.T) {
 	for i, r := range res {
 		got[i] = r.Outcome
 	}
-	if want := []ImportOutcome{ItemRestored, ItemRestored, ItemOrphaned, ItemArticleMissing}; !slices.Equal(got, want) {
+	if want := []ImportOutcome{ItemRestored, ItemMoved, ItemOrphaned, ItemArticleMissing}; !slices.Equal(got, want) {
 		t.Errorf("outcomes %v, want %v", got, want)
 	}
 	lamps, _ := rm.db.Item(ctx, rm.ann.ID, res[1].ID)
@@ -641,5 +644,176 @@ func TestUpdateItemWithoutChange(t *testing.T) {
 	}
 	if got, _ := rm.db.Item(ctx, rm.ann.ID, it.ID); !got.Updated.Equal(t2) {
 		t.Errorf("stored updated %v, want %v", got.Updated, t2)
+	}
+}
+
+// The outcome of an imported passage says how it was found: as saved,
+// elsewhere than the export said, with changes, or not at all.
+func TestImportItemsOutcomes(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	text := readingroom.NewArticleText(rm.article.Blocks)
+	f, ok := text.Locate("", readingroom.Quote{Exact: "In the war the dome was painted black"})
+	if !ok {
+		t.Fatal("no painted black")
+	}
+	at, elsewhere := f.Position, readingroom.Position{Start: 0, End: 13}
+	passage := func(exact string, pos *readingroom.Position) ImportedItem {
+		return ImportedItem{Slug: rm.slug, Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: exact}, Position: pos}
+	}
+	items := []ImportedItem{
+		passage("In the war the dome was painted black", &at),
+		passage("under a great dome of iron and glass", nil),
+		passage("the books went to a new library at St Pancras", &elsewhere),
+		passage("readers workd by the light of green-shaded lamps", nil),
+		passage("nothing like this is in the article at all", &at),
+		{Slug: rm.slug, Kind: readingroom.ItemArticle},
+		{Slug: "elsewhere", Kind: readingroom.ItemArticle},
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ImportOutcome{ItemRestored, ItemRestored, ItemMoved, ItemFuzzy, ItemOrphaned, ItemRestored, ItemArticleMissing}
+	anchors := []readingroom.Anchor{readingroom.AnchorExact, readingroom.AnchorExact, readingroom.AnchorExact, readingroom.AnchorFuzzy,
+		readingroom.AnchorOrphaned, readingroom.AnchorExact, readingroom.AnchorOrphaned}
+	for i, r := range res {
+		it, err := rm.db.Item(ctx, rm.ann.ID, r.ID)
+		if r.Outcome != want[i] || err != nil || it.Found.Anchor != anchors[i] {
+			t.Errorf("item %d: outcome %s, anchor %s (%v), want %s, %s", i, r.Outcome, it.Found.Anchor, err, want[i], anchors[i])
+		}
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[3].ID); it.Found.Text != "readers worked by the light of green-shaded lamps" {
+		t.Errorf("fuzzy passage found as %q", it.Found.Text)
+	}
+}
+
+// An import is added in batches of importBatchItems, each its own
+// transaction: between two, the writer is free, another reader's save
+// goes through, and what the batches before added is committed.
+func TestImportItemsInBatches(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	n := 2*importBatchItems + 50
+	var items []ImportedItem
+	for i := range n {
+		items = append(items, ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: readingroom.ItemArticle})
+	}
+	var committed []int
+	rm.db.importHook = func(at importStep, done int) {
+		if at != importCommitted {
+			return
+		}
+		committed = append(committed, done)
+		if inUse := rm.db.w.Stats().InUse; inUse != 0 {
+			t.Fatalf("after %d items the import holds the writer (%d connections in use)", done, inUse)
+		}
+		if got := count(t, rm.db, `SELECT count(*) FROM list_items WHERE user_id = ?`, rm.ann.ID); got != done {
+			t.Errorf("after %d items a reader sees %d committed", done, got)
+		}
+		// Another writer, between two batches.
+		rm.savePassage(t, rm.bob, len(committed)%len(libraryText), fmt.Sprint(strings.Fields(libraryText[len(committed)%len(libraryText)])[0]))
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{importBatchItems, 2 * importBatchItems, n}; !slices.Equal(committed, want) {
+		t.Errorf("batches committed at %v, want %v", committed, want)
+	}
+	if len(res) != n || count(t, rm.db, `SELECT count(*) FROM list_items WHERE user_id = ?`, rm.ann.ID) != n {
+		t.Errorf("%d results, want %d", len(res), n)
+	}
+	if got := count(t, rm.db, `SELECT count(*) FROM list_items WHERE user_id = ?`, rm.bob.ID); got != 3 {
+		t.Errorf("bob saved %d passages during the import, want 3", got)
+	}
+	checkListIndex(t, rm.db)
+}
+
+// An import whose context ends between two batches stops there: the
+// batches committed stay, the results are theirs, and importing again
+// adds the rest.
+func TestImportItemsCancelled(t *testing.T) {
+	rm := newListRoom(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	n := importBatchItems + 10
+	var items []ImportedItem
+	for i := range n {
+		items = append(items, ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: readingroom.ItemArticle})
+	}
+	rm.db.importHook = func(at importStep, done int) {
+		if at == importCommitted {
+			cancel()
+		}
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, slices.Clone(items))
+	if !errors.Is(err, context.Canceled) || len(res) != importBatchItems {
+		t.Fatalf("cancelled import: %d results, %v; want %d and context.Canceled", len(res), err, importBatchItems)
+	}
+	if got := count(t, rm.db, `SELECT count(*) FROM list_items`); got != importBatchItems {
+		t.Errorf("%d items in the list, want the first batch's %d", got, importBatchItems)
+	}
+	rm.db.importHook = nil
+	res, err = rm.db.ImportItems(t.Context(), rm.ann.ID, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		want := ItemArticleMissing
+		if i < importBatchItems {
+			want = ItemAlreadyThere
+		}
+		if r.Outcome != want {
+			t.Fatalf("import again, item %d: %s, want %s", i, r.Outcome, want)
+		}
+	}
+}
+
+// More than MaxImportItems is refused, naming the limit, and nothing is
+// imported.
+func TestImportItemsLimit(t *testing.T) {
+	rm := newListRoom(t)
+	items := make([]ImportedItem, MaxImportItems+1)
+	for i := range items {
+		items[i] = ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: readingroom.ItemArticle}
+	}
+	_, err := rm.db.ImportItems(t.Context(), rm.ann.ID, items)
+	if readingroom.ErrorCode(err) != readingroom.ETOOLARGE || !strings.Contains(readingroom.ErrorMessage(err), fmt.Sprint(MaxImportItems)) {
+		t.Errorf("%d items: %v", len(items), err)
+	}
+	if got := count(t, rm.db, `SELECT count(*) FROM list_items`); got != 0 {
+		t.Errorf("a refused import added %d items", got)
+	}
+}
+
+// An article that comes, changes or goes between the reading of a batch
+// and its writing is read again in the batch's transaction.
+func TestImportItemsArticleChangesMeanwhile(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	later := &readingroom.Article{Title: "Later", Blocks: blocksOfText([]string{"It arrived while the list was being restored."})}
+	rm.db.importHook = func(at importStep, done int) {
+		if at != importPlaced {
+			return
+		}
+		save(t, rm.db, later, Created)
+		// The lamps paragraph goes; the sentence on black paint stays.
+		edited := slices.Clone(libraryText)
+		edited[3] = "The desk is gone."
+		rm.reimport(t, edited...)
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, []ImportedItem{
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "while the list was being restored"}},
+		{Slug: rm.slug, Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "ask at the desk for green-shaded lamps"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []ImportOutcome{res[0].Outcome, res[1].Outcome}; !slices.Equal(got, []ImportOutcome{ItemRestored, ItemOrphaned}) {
+		t.Errorf("outcomes %v, want restored (the article came) and orphaned (its words went)", got)
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[0].ID); it.Article.Missing || it.Found.Anchor != readingroom.AnchorExact {
+		t.Errorf("the passage of the article that came: %+v", it)
 	}
 }

@@ -296,8 +296,16 @@ func TestExportAnnotations(t *testing.T) {
 	res, out = f.send(f.ada, http.MethodPost, "/api/list/import", strings.NewReader(body), nil)
 	wantStatusBody(t, "import into Ada's list", res, out, http.StatusOK)
 	v := decode(t, out)
-	if v["restored"] != 2.0 || v["article_missing"] != 1.0 || v["already_there"] != 1.0 {
+	if v["restored"] != 1.0 || v["fuzzy"] != 1.0 || v["moved"] != 0.0 || v["orphaned"] != 0.0 || v["article_missing"] != 1.0 || v["already_there"] != 1.0 {
 		t.Errorf("import into Ada's list: %s", out)
+	}
+	outcomes := map[string]string{}
+	for _, x := range v["items"].([]any) {
+		it := x.(map[string]any)
+		outcomes[fmt.Sprint(it["outcome"])] = fmt.Sprint(it["article"])
+	}
+	if outcomes["fuzzy"] != f.article.Slug || outcomes["article_missing"] != f.gone.Slug {
+		t.Errorf("import into Ada's list, outcomes by item: %v", outcomes)
 	}
 	_, list := f.sendJSON(f.ada, http.MethodGet, "/api/list?kind=passage", nil)
 	var got struct {
@@ -353,8 +361,19 @@ func TestImportListBadInput(t *testing.T) {
 			t.Errorf("%s: the database changed", tc.what)
 		}
 	}
+	// More items than an import takes: 413, naming the limit.
+	before := f.snapshot()
+	many := strings.Repeat(`{"type": "Annotation", "target": "http://x/a/one"},`, maxListImportItems)
+	res, body := f.send(f.rob, http.MethodPost, "/api/list/import", strings.NewReader("["+many+`{"type": "Annotation", "target": "http://x/a/two"}]`), nil)
+	wantStatusBody(t, "too many items", res, body, http.StatusRequestEntityTooLarge)
+	if msg := fmt.Sprint(decode(t, body)["error"]); !strings.Contains(msg, "at most 5000 items") || !strings.Contains(msg, "this one has 5001") {
+		t.Errorf("too many items: %s", body)
+	}
+	if f.snapshot() != before {
+		t.Error("too many items: the database changed")
+	}
 	// An annotation of an article this room never had is kept, reported.
-	res, body := f.send(f.rob, http.MethodPost, "/api/list/import", strings.NewReader(good(`"https://other.example/room/a/elsewhere"`)), nil)
+	res, body = f.send(f.rob, http.MethodPost, "/api/list/import", strings.NewReader(good(`"https://other.example/room/a/elsewhere"`)), nil)
 	wantStatusBody(t, "an unknown article", res, body, http.StatusOK)
 	if v := decode(t, body); v["article_missing"] != 1.0 || v["items"].([]any)[0].(map[string]any)["article"] != "elsewhere" {
 		t.Errorf("unknown article: %s", body)
