@@ -817,3 +817,87 @@ func TestImportItemsArticleChangesMeanwhile(t *testing.T) {
 		t.Errorf("the passage of the article that came: %+v", it)
 	}
 }
+
+// Items restored while their article was missing join it when an article
+// with their slug is imported, in its transaction, and are found in its
+// text as a re-import finds them.
+func TestWaitingItemsJoinTheirArticle(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	texts := []string{
+		"It arrived while the list was being restored from another room.",
+		"The second paragraph says what happened after the restoring was done.",
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, []ImportedItem{
+		{Slug: "later", Title: "Later, elsewhere", Kind: readingroom.ItemArticle, Note: "kept", State: readingroom.StateRead},
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "said what happened after the restoring was done"}},
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "while the list was being restored from another room"}},
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "words the article will never hold at all"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rm.db.ImportItems(ctx, rm.bob.ID, []ImportedItem{{Slug: "later", Kind: readingroom.ItemArticle}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Outcome != ItemArticleMissing {
+			t.Fatalf("before the article: %s", r.Outcome)
+		}
+	}
+	later := &readingroom.Article{Title: "Later", Byline: "By Ann Example", Blocks: blocksOfText(texts)}
+	if slug := save(t, rm.db, later, Created); slug != "later" {
+		t.Fatalf("slug %q", slug)
+	}
+	want := []struct {
+		anchor    readingroom.Anchor
+		paragraph string
+		text      string
+	}{
+		{readingroom.AnchorExact, "", ""},
+		{readingroom.AnchorFuzzy, later.Blocks[1].ID, "says what happened after the restoring was done"},
+		{readingroom.AnchorExact, later.Blocks[0].ID, "while the list was being restored from another room"},
+		{readingroom.AnchorOrphaned, "", ""},
+	}
+	for i, r := range res {
+		it, err := rm.db.Item(ctx, rm.ann.ID, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[i]
+		if it.Article.Missing || it.Article.Title != "Later" || it.Found.Anchor != w.anchor || it.Found.ParagraphID != w.paragraph ||
+			it.Found.Text != w.text || it.SavedParagraph != w.paragraph {
+			t.Errorf("item %d after the article came: %+v, want %+v", i, it, w)
+		}
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[0].ID); it.Note != "kept" || it.State != readingroom.StateRead {
+		t.Errorf("the article item lost its note or state: %+v", it)
+	}
+	// Still one item of the article for each reader: saving it again
+	// finds the one that joined it.
+	it, created, err := rm.db.SaveItem(ctx, rm.ann.ID, NewItem{Slug: "later"})
+	if err != nil || created || it.ID != res[0].ID {
+		t.Errorf("saving the article again: item %d, created %v, %v; want item %d", it.ID, created, err, res[0].ID)
+	}
+	if n := count(t, rm.db, `SELECT count(*) FROM list_items WHERE article_slug = 'later' AND kind = 'article'`); n != 2 {
+		t.Errorf("%d article items of later, want ann's and bob's", n)
+	}
+	if n := count(t, rm.db, `SELECT count(*) FROM list_items WHERE article_id IS NULL`); n != 0 {
+		t.Errorf("%d items still wait", n)
+	}
+	// The marks on the article page come from these.
+	if ps, _ := rm.db.Passages(ctx, rm.ann.ID, "later"); len(ps) != 3 || ps[0].Found.Anchor != readingroom.AnchorExact {
+		t.Errorf("ann's passages of later: %+v", ps)
+	}
+	// A re-import moves them on as any saved passage.
+	rm.slug, rm.article = "later", later
+	edited := domeArticle("A new first paragraph.", texts[0], texts[1])
+	edited.Title, edited.Byline = "Later", "By Ann Example"
+	if out, _, err := rm.db.SaveArticle(ctx, edited, "edited.txt"); err != nil || out != Updated {
+		t.Fatalf("re-import: %v %v", out, err)
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[2].ID); it.Found.Anchor != readingroom.AnchorExact || it.Found.ParagraphID != later.Blocks[0].ID {
+		t.Errorf("after a re-import: %+v", it.Found)
+	}
+	checkListIndex(t, rm.db)
+}

@@ -42,7 +42,8 @@ const (
 	// (readingroom.AnchorFuzzy): the words there now differ from its quote.
 	ItemFuzzy ImportOutcome = "fuzzy"
 	// ItemArticleMissing: in the list, but its article is not in this
-	// room; it is shown as such until it is deleted.
+	// room; it is shown as such until it is deleted, or until an article
+	// with its slug is imported, which it then joins (attachWaitingItems).
 	ItemArticleMissing ImportOutcome = "article_missing"
 	// ItemOrphaned: a passage in the list whose words are no longer in its
 	// article.

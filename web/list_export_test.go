@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/readingroom/readingroom"
 )
 
@@ -544,4 +546,63 @@ print(d.version, len(d.entries), d.feed.title, "|", d.entries[0].title, "|", d.e
 	if res, _ := f.call(f.client(), http.MethodGet, "/list/feed/guess.atom", nil, nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a guessed address: %d", res.StatusCode)
 	}
+}
+
+// A list restored before its article is imported: the item waits,
+// reported as article missing, and joins the article when an admin
+// imports it, marked and listed as any other.
+func TestRestoredItemsJoinArticleImportedLater(t *testing.T) {
+	rm := newRoom(t, Config{}, true)
+	rob, ada := rm.signIn("Rob", readerPassword), rm.signIn("Ada", adminPassword)
+	const source = "https://other.example/room/a/lamps-in-the-dome"
+	backup := `{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage", "items": [
+		{"type": "Annotation", "motivation": "bookmarking", "target": "` + source + `"},
+		{"type": "Annotation", "motivation": "commenting",
+		 "body": {"type": "TextualBody", "value": "See the bulbs", "purpose": "commenting"},
+		 "target": {"type": "SpecificResource", "source": {"id": "` + source + `", "dcterms:title": "Lamps in the dome"},
+			"selector": {"type": "TextQuoteSelector", "exact": "were fitted in 1902", "prefix": "The green-shaded lamps ", "suffix": " and are"}}}]}`
+	res, body := rm.send(rob, http.MethodPost, "/api/list/import", strings.NewReader(backup), nil)
+	wantStatusBody(t, "restore", res, body, http.StatusOK)
+	if v := decode(t, body); v["article_missing"] != 2.0 {
+		t.Fatalf("restore before the article: %s", body)
+	}
+	passageID := fmt.Sprint(decode(t, body)["items"].([]any)[1].(map[string]any)["id"])
+	_, body = rm.call(rob, http.MethodGet, "/list", nil, nil)
+	if !strings.Contains(body, "The article is no longer in this room.") {
+		t.Error("the waiting items are not shown as missing their article")
+	}
+
+	res, body = rm.upload(ada, "/import", rm.sameOrigin(), uploadFile{"one.txt", dumpOne})
+	wantStatusBody(t, "import the article", res, body, http.StatusOK)
+	a, err := rm.db.Article(t.Context(), "lamps-in-the-dome")
+	if err != nil {
+		t.Fatalf("the imported article: %v", err)
+	}
+
+	_, body = rm.sendJSON(rob, http.MethodGet, "/api/list/"+passageID, nil)
+	var it apiItem
+	if err := json.Unmarshal([]byte(body), &it); err != nil {
+		t.Fatal(err)
+	}
+	if it.Article.Missing || it.Anchor != "exact" || it.ParagraphID == nil || *it.ParagraphID != a.Blocks[0].ID || it.Position == nil {
+		t.Errorf("the restored passage after its article came: %s", body)
+	}
+	_, body = rm.call(rob, http.MethodGet, "/list", nil, nil)
+	doc := parse(t, body)
+	if n := len(find(doc, byClassName("list-entry"))); n != 2 || len(find(doc, hasClass("item-anchor"))) != 0 {
+		t.Errorf("/list: %d entries, %d with an anchor note; want 2 and none", n, len(find(doc, hasClass("item-anchor"))))
+	}
+	link := find(doc, func(n *html.Node) bool {
+		return n.Data == "a" && strings.Contains(attr(n, "href"), "#:~:text=") && strings.HasPrefix(attr(n, "href"), paragraphPath(a.Slug, a.Blocks[0].ID))
+	})
+	if len(link) != 1 {
+		t.Error("the passage does not link to its words in the article")
+	}
+	_, body = rm.call(rob, http.MethodGet, "/a/"+a.Slug, nil, nil)
+	if marks := find(parse(t, body), byClassName("passage")); len(marks) != 1 || text(marks[0]) != "were fitted in 1902" {
+		t.Errorf("the article page marks %d passages", len(marks))
+	}
+	// The article is saved once: saving it again finds the restored item.
+	res, body = rm.sendJSON(rob, http.MethodPost, "/api/list", m{"article": a.Slug})
+	wantStatusBody(t, "save the article again", res, body, http.StatusOK)
 }
