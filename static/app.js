@@ -560,7 +560,10 @@
   // The paragraph at the top of the window, or the last one once the end
   // is in view, is sent to the room at most every POSITION_EVERY ms, and
   // when the page is hidden; not before the reader first scrolls, so that
-  // opening an article does not forget where they stopped.
+  // opening an article does not forget where they stopped. A scroll counts
+  // only after the reader's own wheel, touch, key or pointer: the browser's
+  // jump to a shared paragraph is not reading (and would mark the article
+  // read when that paragraph is its last).
   if (article.dataset.position && "IntersectionObserver" in window) {
     const blocks = [...article.querySelectorAll(BLOCK)];
     const visible = new Set();
@@ -581,7 +584,14 @@
       schedule();
     });
     for (const b of blocks) observer.observe(b);
+    let engaged = false;
+    for (const type of ["wheel", "touchmove", "keydown", "pointerdown"]) {
+      addEventListener(type, () => {
+        engaged = true;
+      }, { passive: true, capture: true });
+    }
     addEventListener("scroll", () => {
+      if (!engaged) return;
       scrolled = true;
       schedule();
     }, { passive: true });

@@ -117,11 +117,7 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		if ts.Neighbour != "" {
 			p.Removed.NeighbourURL = paragraphPath(a.Slug, ts.Neighbour) + "#p-" + ts.Neighbour
 		}
-		p.Description = excerpt(ts.Text, describeLen)
-		p.Preview.Description = p.Description
-		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
-		p.Preview.Image = p.Preview.URL + "/card.png"
-		p.Preview.ImageAlt = paragraphCardAlt(a, ts.Text)
+		previewParagraph(&p, base, a, ts.ID, ts.Text)
 		if err := s.addReader(r, pg, &p); err != nil {
 			s.fail(w, r, err)
 			return
@@ -137,18 +133,22 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	a = &pg.Article
 	p := s.articlePage(r, pg, ref.ID)
 	p.Shared = &templates.Block{ID: b.ID, Kind: b.Kind, Text: b.Text}
-	// A paragraph's own link previews that paragraph, not the article,
-	// with an image of its words.
-	p.Description = excerpt(b.Text, describeLen)
-	p.Preview.Description = p.Description
-	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
-	p.Preview.Image = p.Preview.URL + "/card.png"
-	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
+	previewParagraph(&p, base, a, ref.ID, b.Text)
 	if err := s.addReader(r, pg, &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.renderPage(w, r, templates.Article(p))
+}
+
+// previewParagraph makes p, a page for the paragraph id of a, preview
+// that paragraph rather than the article, with an image of its words.
+func previewParagraph(p *templates.ArticlePage, base string, a *readingroom.Article, id, text string) {
+	p.Description = excerpt(text, describeLen)
+	p.Preview.Description = p.Description
+	p.Preview.URL = base + paragraphPath(a.Slug, id)
+	p.Preview.Image = p.Preview.URL + "/card.png"
+	p.Preview.ImageAlt = paragraphCardAlt(a, text)
 }
 
 // paragraphNotFound answers a paragraph id the article never had (a

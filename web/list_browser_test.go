@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/store"
@@ -149,26 +152,46 @@ func TestBrowserReadingList(t *testing.T) {
 		t.Errorf("the Markdown export:\n%s", md)
 	}
 
-	// Read to the end: the room hears where the reader is, and the saved
-	// article is read.
-	run("open the article again", chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(`main`)))
-	eval[any](ctx, t, `(() => {
-		const f = window.fetch;
-		window.__puts = [];
-		window.fetch = (url, opts) => f(url, opts).then((r) => {
-			if (opts && opts.method === "PUT") window.__puts.push(JSON.parse(opts.body).paragraph + ":" + r.status);
-			return r;
-		});
-	})()`)
+	// A link to the last paragraph: the browser's jump there is not
+	// reading; the reader's own key to the end is, and the saved article
+	// is then read.
 	last := a.Blocks[len(a.Blocks)-1].ID
-	eval[any](ctx, t, `document.getElementById("p-`+last+`").scrollIntoView({block: "end"})`)
+	run("record the position sent",
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `(() => {
+				const f = window.fetch;
+				window.__puts = [];
+				window.fetch = (url, opts) => {
+					const put = opts && opts.method === "PUT";
+					if (put) window.__puts.push(JSON.parse(opts.body).paragraph);
+					return f(url, opts).then((r) => {
+						if (put) window.__puts.push(JSON.parse(opts.body).paragraph + ":" + r.status);
+						return r;
+					});
+				};
+			})()`})
+			return chromedp.Void{}, err
+		},
+		chromedp.Navigate(srv.URL+"/a/"+a.Slug+"/p/"+last+"#p-"+last),
+		chromedp.WaitVisible(chromedp.CSS(`main`)),
+	)
+	waitFor(ctx, t, "the jump to the paragraph", `scrollY > 0`)
+	// Two frames for the scroll event, then a timer after any the
+	// handler set.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(true)))))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	if puts := eval[[]string](ctx, t, `window.__puts`); len(puts) != 0 {
+		t.Errorf("opening a paragraph link sent positions %q", puts)
+	}
+	run("the reader's End key", chromedp.KeyEvent(kb.End))
 	waitFor(ctx, t, "the last paragraph sent", `window.__puts.includes("`+last+`:204")`)
 	arts, _, _ := db.List(t.Context(), rob.ID, store.ListFilter{Kind: readingroom.ItemArticle})
 	if len(arts) != 1 || arts[0].State != readingroom.StateRead {
 		t.Errorf("the article after reading to its end: %+v", arts)
 	}
 	run("the library", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`.entries`)))
-	if got := eval[string](ctx, t, `document.querySelector('.entry .continue')?.getAttribute('href') ?? ""`); got != "/a/"+a.Slug+"#p-"+last {
+	if got := eval[string](ctx, t, `document.querySelector('.entry .continue')?.getAttribute('href') ?? ""`); got != "/a/"+a.Slug+"/p/"+last+"#p-"+last {
 		t.Errorf("the library's Continue link is %q", got)
 	}
 

@@ -57,7 +57,7 @@ func TestListWithoutScript(t *testing.T) {
 	}
 	rm.call(rob, http.MethodPost, "/list", url.Values{"article": {a.Slug}, "next": {page}}, rm.sameOrigin())
 	res, _ = rm.call(rob, http.MethodPost, "/list", url.Values{"article": {a.Slug}, "paragraph": {p.ID}}, rm.sameOrigin())
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"#p-"+p.ID {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"/p/"+p.ID+"#p-"+p.ID {
 		t.Fatalf("save paragraph: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	if n := rm.count("list_items"); n != 2 {
@@ -138,10 +138,10 @@ func TestListWithoutScript(t *testing.T) {
 		t.Fatal("no Stopped-here button")
 	}
 	res, _ = rm.call(rob, http.MethodPost, page+"/position", url.Values{"article": {a.Slug}, "paragraph": {a.Blocks[5].ID}}, rm.sameOrigin())
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"#p-"+a.Blocks[5].ID {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"/p/"+a.Blocks[5].ID+"#p-"+a.Blocks[5].ID {
 		t.Fatalf("stopped here: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	want := page + "#p-" + a.Blocks[5].ID
+	want := page + "/p/" + a.Blocks[5].ID + "#p-" + a.Blocks[5].ID
 	for _, path := range []string{page, "/", "/list"} {
 		_, body := rm.call(rob, http.MethodGet, path, nil, nil)
 		cont := find(parse(t, body), byClassName("continue"))
