@@ -292,8 +292,9 @@ func (t annoTargetJSON) MarshalJSON() ([]byte, error) {
 
 // annotationsOf writes a reader's list as an AnnotationCollection: one
 // annotation per item. A passage targets its article with a
-// TextQuoteSelector (as saved) and a TextPositionSelector (where it last
-// stood), and is "highlighting", or "commenting" when it has a note; an
+// TextQuoteSelector (as saved) and a TextPositionSelector (where it
+// stands; none when that is not known: orphaned, or its article
+// missing), and is "highlighting", or "commenting" when it has a note; an
 // article is a "bookmarking" of it. The note is a TextualBody (plain
 // text, purpose commenting), each tag one (purpose tagging), and the
 // reading state one (purpose classifying: unread, read or archived).
@@ -330,15 +331,14 @@ func annotationsOf(base, owner string, items []store.ListItem) annoCollection {
 			if it.Note != "" {
 				a.Motivation = "commenting"
 			}
-			start, end := it.Found.Position.Start, it.Found.Position.End
-			a.Target = annoTargetJSON{annoSpecific: &annoSpecific{
-				Type:   "SpecificResource",
-				Source: source,
-				Selector: []annoSelector{
-					{Type: "TextQuoteSelector", Exact: it.Quote.Exact, Prefix: it.Quote.Prefix, Suffix: it.Quote.Suffix},
-					{Type: "TextPositionSelector", Start: &start, End: &end},
-				},
-			}}
+			sels := []annoSelector{{Type: "TextQuoteSelector", Exact: it.Quote.Exact, Prefix: it.Quote.Prefix, Suffix: it.Quote.Suffix}}
+			// Where an orphaned passage, or one whose article is missing,
+			// stands is not known: it gets no position.
+			if it.Found.Anchor != readingroom.AnchorOrphaned && !it.Article.Missing {
+				start, end := it.Found.Position.Start, it.Found.Position.End
+				sels = append(sels, annoSelector{Type: "TextPositionSelector", Start: &start, End: &end})
+			}
+			a.Target = annoTargetJSON{annoSpecific: &annoSpecific{Type: "SpecificResource", Source: source, Selector: sels}}
 		}
 		c.First.Items = append(c.First.Items, a)
 	}

@@ -15,10 +15,11 @@ import (
 	"github.com/readingroom/readingroom/store"
 )
 
-// Limits of a list import: a list of 20,000 long notes fits.
+// Limits of a list import: store.MaxImportItems items, and a body in
+// which that many items with notes of 6,000 characters fit.
 const (
 	maxListImportBytes = 32 << 20
-	maxListImportItems = 100_000
+	maxListImportItems = store.MaxImportItems
 )
 
 // apiImportList is POST /api/list/import: it takes back what
@@ -63,6 +64,10 @@ func (s *server) apiImportList(w http.ResponseWriter, r *http.Request) {
 		switch x.Outcome {
 		case store.ItemRestored:
 			out.Restored++
+		case store.ItemMoved:
+			out.Moved++
+		case store.ItemFuzzy:
+			out.Fuzzy++
 		case store.ItemArticleMissing:
 			out.ArticleMissing++
 		case store.ItemOrphaned:
@@ -75,9 +80,11 @@ func (s *server) apiImportList(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiListImportReport struct {
-	// Restored, ArticleMissing and Orphaned items were added to the list;
-	// AlreadyThere ones were in it.
+	// Restored, Moved, Fuzzy, ArticleMissing and Orphaned items were added
+	// to the list (see store.ImportOutcome); AlreadyThere ones were in it.
 	Restored       int               `json:"restored"`
+	Moved          int               `json:"moved"`
+	Fuzzy          int               `json:"fuzzy"`
 	ArticleMissing int               `json:"article_missing"`
 	Orphaned       int               `json:"orphaned"`
 	AlreadyThere   int               `json:"already_there"`
@@ -149,7 +156,9 @@ func readAnnotations(raw []byte) ([]annoIn, error) {
 		}
 	}
 	if len(anns) > maxListImportItems {
-		return nil, readingroom.Errorf(readingroom.ETOOLARGE, "A list to import can have at most %d items.", maxListImportItems)
+		return nil, readingroom.Errorf(readingroom.ETOOLARGE,
+			"A list to import can have at most %d items; this one has %d. Import it in parts: what your list has already is left as it is.",
+			maxListImportItems, len(anns))
 	}
 	return anns, nil
 }
