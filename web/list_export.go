@@ -3,10 +3,10 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/templates"
 )
 
 // A reader's list leaves the room in open formats: Markdown to read, the
@@ -420,7 +421,7 @@ func tagURI(base string, since time.Time, specific string) string {
 }
 
 // listFeed writes a reader's newest items as an Atom feed.
-func listFeed(base, self string, owner *readingroom.User, items []store.ListItem) atomFeed {
+func listFeed(ctx context.Context, base, self string, owner *readingroom.User, items []store.ListItem) (atomFeed, error) {
 	f := atomFeed{
 		NS:        atomNS,
 		ID:        tagURI(base, owner.Created, "reading-list/"+itoa(owner.ID)),
@@ -446,40 +447,20 @@ func listFeed(base, self string, owner *readingroom.User, items []store.ListItem
 		for _, t := range it.Tags {
 			e.Categories = append(e.Categories, atomCategory{Term: t})
 		}
-		var content strings.Builder
 		if it.Kind == readingroom.ItemPassage {
 			e.Title = "“" + excerpt(it.Quote.Exact, 80) + "” — " + it.Article.Title
-			content.WriteString("<blockquote>" + htmlParagraphs(it.Quote.Exact) + "</blockquote>")
-			switch it.Found.Anchor {
-			case readingroom.AnchorOrphaned:
-				if !it.Article.Missing {
-					content.WriteString("<p><em>No longer in the article.</em></p>")
-				}
-			case readingroom.AnchorFuzzy:
-				content.WriteString("<p>The article now reads:</p><blockquote>" + htmlParagraphs(it.Found.Text) + "</blockquote>")
-			}
 		}
-		if it.Article.Missing {
-			content.WriteString("<p><em>The article is no longer in the room.</em></p>")
+		var content strings.Builder
+		if err := templates.FeedContent(templates.FeedEntry{
+			Passage: it.Kind == readingroom.ItemPassage, Quote: it.Quote.Exact, Anchor: it.Found.Anchor, Now: it.Found.Text,
+			ArticleMissing: it.Article.Missing, Note: it.Note, State: it.State,
+		}).Render(ctx, &content); err != nil {
+			return atomFeed{}, err
 		}
-		if it.Note != "" {
-			content.WriteString(htmlParagraphs(it.Note))
-		}
-		content.WriteString("<p>" + html.EscapeString(string(it.State)) + "</p>")
 		e.Content = atomContent{Type: "html", Body: content.String()}
 		f.Entries = append(f.Entries, e)
 	}
-	return f
-}
-
-// htmlParagraphs writes text as escaped HTML paragraphs, its single line
-// breaks kept.
-func htmlParagraphs(text string) string {
-	var sb strings.Builder
-	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		sb.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(strings.TrimSpace(p)), "\n", "<br>") + "</p>")
-	}
-	return sb.String()
+	return f, nil
 }
 
 // feed is /list/feed/{secret}.atom. It needs no session: the secret is
@@ -497,11 +478,16 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.baseURL(r)
+	feed, err := listFeed(r.Context(), base, base+feedPath(secret), owner, items)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
-	if err := enc.Encode(listFeed(base, base+feedPath(secret), owner, items)); err != nil {
+	if err := enc.Encode(feed); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -512,6 +512,27 @@ func TestListFeed(t *testing.T) {
 	if strings.Contains(body, "ada") || strings.Contains(body, "<script>") {
 		t.Error("the feed holds Ada's note or raw markup")
 	}
+	// Each entry's content is HTML with the reader's words as text: the
+	// note's markup escaped, its line break kept; a changed passage with
+	// what the article now reads.
+	var contents []string
+	for _, e := range doc.Entries {
+		if len(e.Content) != 1 || e.Content[0].Type != "html" {
+			t.Fatalf("an entry's content: %+v", e.Content)
+		}
+		contents = append(contents, e.Content[0].Body)
+	}
+	// (Space after a tag is no matter in HTML.)
+	all := regexp.MustCompile(`>\s+`).ReplaceAllString(strings.Join(contents, "\n"), ">")
+	for _, want := range []string{
+		"<p>&lt;script&gt;alert(1)&lt;/script&gt;<br># not a heading</p><p>second [paragraph](x)</p>",
+		"<p>The article now reads:</p><blockquote><p>Every day is polling day in this White House.</p></blockquote>",
+		"<p>Unread</p>",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the feed's entries lack %q:\n%s", want, all)
+		}
+	}
 	if py := feedparserPython(t); py != "" {
 		script := `import feedparser, sys
 d = feedparser.parse(sys.stdin.buffer.read())
