@@ -270,10 +270,19 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 	if userFrom(r.Context()).IsAdmin() {
 		p.DeleteURL = deletePath(a.Slug)
 	}
-	p.Preview = &templates.Preview{
+	p.Preview = articlePreview(base, pg, p.Description)
+	addBlocks(&p, pg, base, marked)
+	return p
+}
+
+// articlePreview is the link preview of an article's page: its title,
+// description and card.
+func articlePreview(base string, pg *store.ArticlePage, description string) *templates.Preview {
+	a := &pg.Article
+	v := &templates.Preview{
 		Title:       a.Title,
-		Description: p.Description,
-		URL:         p.URL,
+		Description: description,
+		URL:         base + articlePath(a.Slug),
 		Type:        "article",
 		Image:       base + articlePath(a.Slug) + "/card.png",
 		ImageAlt:    "The article " + a.Title + ": " + describe(pg),
@@ -281,9 +290,16 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 		ImageHeight: templates.CardHeight,
 	}
 	if !a.Published.IsZero() {
-		p.Preview.Published = a.Published.Format(time.DateOnly)
+		v.Published = a.Published.Format(time.DateOnly)
 	}
+	return v
+}
 
+// addBlocks gives p the blocks of its page, each with its links; the
+// lead image's caption apart; and the outline of its headings, when
+// there are enough of them.
+func addBlocks(p *templates.ArticlePage, pg *store.ArticlePage, base, marked string) {
+	a := &pg.Article
 	seenParagraph := false
 	for _, b := range a.Blocks {
 		v := templates.Block{
@@ -321,7 +337,6 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 	if len(p.Outline) < outlineMinSections {
 		p.Outline = nil
 	}
-	return p
 }
 
 // outlineMinSections is how many sections an article needs before it gets
