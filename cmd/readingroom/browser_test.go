@@ -166,7 +166,7 @@ func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
 // TestBrowserScreenshots renders every kind of page at phone and desktop
 // widths, in light and dark, and checks that nothing overflows the page
 // sideways. With READINGROOM_SCREENSHOTS=DIR it saves the pictures there;
-// docs/screenshots holds a chosen fifteen of them, made by
+// docs/screenshots holds them all, made by
 //
 //	READINGROOM_SCREENSHOTS=$PWD/docs/screenshots go test -tags sqlite_fts5 -run TestBrowserScreenshots ./cmd/readingroom
 func TestBrowserScreenshots(t *testing.T) {
