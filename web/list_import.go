@@ -214,6 +214,27 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 		}
 		it.Created = t.UTC()
 	}
+	readBodies(a, &it)
+	targets := objectOrList(a.Target)
+	if len(targets) != 1 {
+		return it, unprocessable("target", "An annotation to import has one target, an article of a reading room.")
+	}
+	source, title, selectors, err := readTarget(targets[0])
+	if err != nil {
+		return it, err
+	}
+	if it.Slug, err = slugOfURL(source); err != nil {
+		return it, err
+	}
+	it.Title = title
+	return it, readSelectors(selectors, &it)
+}
+
+// readBodies gives it the note, tags and state of a's bodies: each
+// TextualBody is a tag (purpose tagging), the state (classifying, when it
+// names one) or a part of the note; bodies by reference or of other kinds
+// are not the room's and are passed over.
+func readBodies(a annoIn, it *store.ImportedItem) {
 	if a.BodyValue != nil {
 		it.Note = *a.BodyValue
 	}
@@ -242,18 +263,12 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 		}
 		it.Note = strings.Join(notes, "\n\n")
 	}
-	targets := objectOrList(a.Target)
-	if len(targets) != 1 {
-		return it, unprocessable("target", "An annotation to import has one target, an article of a reading room.")
-	}
-	source, title, selectors, err := readTarget(targets[0])
-	if err != nil {
-		return it, err
-	}
-	if it.Slug, err = slugOfURL(source); err != nil {
-		return it, err
-	}
-	it.Title = title
+}
+
+// readSelectors makes it a passage when a TextQuoteSelector names its
+// words, with a TextPositionSelector as a hint; without one, it stays an
+// article.
+func readSelectors(selectors []json.RawMessage, it *store.ImportedItem) error {
 	it.Kind = readingroom.ItemArticle
 	for _, sel := range selectors {
 		var s struct {
@@ -265,7 +280,7 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 			End    *int            `json:"end"`
 		}
 		if json.Unmarshal(sel, &s) != nil {
-			return it, unprocessable("target.selector", "A selector could not be read.")
+			return readingroom.FieldErrorf(readingroom.EUNPROCESSABLE, "target.selector", "A selector could not be read.")
 		}
 		switch {
 		case hasType(s.Type, "TextQuoteSelector") && s.Exact != nil:
@@ -275,7 +290,7 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 			it.Position = &readingroom.Position{Start: *s.Start, End: *s.End}
 		}
 	}
-	return it, nil
+	return nil
 }
 
 // readTarget reads a target: an address, a resource, or a Specific
