@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +156,28 @@ func TestBrowserReadingList(t *testing.T) {
 	}
 	if !strings.Contains(md, "> "+sentence) || !strings.Contains(md, "The blackout, by lamplight.") || !strings.Contains(md, "## [The dome & the \\[ledger\\]]") {
 		t.Errorf("the Markdown export:\n%s", md)
+	}
+
+	// The list exported as annotations and imported again from the form:
+	// every item is there already, and the page says so.
+	annotations, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("/list/export.json").then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("export as annotations: %v", err)
+	}
+	exported := filepath.Join(t.TempDir(), "export.json")
+	if err := os.WriteFile(exported, []byte(annotations), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("import the list again",
+		chromedp.Navigate(srv.URL+"/list"),
+		chromedp.Click(chromedp.CSS(`a[href="/list/import"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#list-import-file`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#list-import-file`), []string{exported}),
+		chromedp.Click(chromedp.CSS(`.list-import button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.import-summary`)),
+	)
+	if got := eval[string](ctx, t, `document.querySelector('.import-summary').textContent`); got != "Added 0 items to your list; 3 items were there already." {
+		t.Errorf("importing the list again: %q", got)
 	}
 
 	// A link to the last paragraph: the browser's jump there is not

@@ -628,3 +628,91 @@ func TestRestoredItemsJoinArticleImportedLater(t *testing.T) {
 	res, body = rm.sendJSON(rob, http.MethodPost, "/api/list", m{"article": a.Slug})
 	wantStatusBody(t, "save the article again", res, body, http.StatusOK)
 }
+
+// The list import page: Rob's export restored into another reader's list
+// from the browser's form, the page saying what became of each item; a
+// second time adds nothing; a file that is not a list is refused with its
+// reason and nothing changes.
+func TestListImportPage(t *testing.T) {
+	f := newListFixture(t, Config{})
+	_, export := f.call(f.rob, http.MethodGet, "/list/export.json", nil, nil)
+	if _, err := f.db.CreateUser(t.Context(), "Cleo", readerPassword, readingroom.RoleReader); err != nil {
+		t.Fatal(err)
+	}
+	cleo := f.signIn("Cleo", readerPassword)
+
+	_, page := f.call(cleo, http.MethodGet, "/list", nil, nil)
+	if !strings.Contains(page, `href="/list/import"`) {
+		t.Error("the list does not offer to import one")
+	}
+	_, page = f.call(cleo, http.MethodGet, "/list/import", nil, nil)
+	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="file"`) {
+		t.Fatal("no upload form on /list/import")
+	}
+
+	res, page := f.upload(cleo, "/list/import", f.sameOrigin(), uploadFile{"export.json", export})
+	wantStatusBody(t, "import a list", res, page, http.StatusOK)
+	doc := parse(t, page)
+	summary := find(doc, byClassName("import-summary"))
+	if len(summary) != 1 || text(summary[0]) != "Added 4 items to your list." {
+		t.Fatalf("the report's summary: %v", func() string {
+			if len(summary) == 0 {
+				return "none"
+			}
+			return text(summary[0])
+		}())
+	}
+	lines := text(find(doc, byClassName("list-import-lines"))[0])
+	for _, want := range []string{"2 items found just where they stood", "1 item found with changes", "1 item waiting: its article is not in this room yet"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the report lacks %q: %s", want, lines)
+		}
+	}
+	if !strings.Contains(page, "<cite>A piece soon gone</cite>") {
+		t.Error("the report does not name the missing article")
+	}
+	var n int
+	f.raw().QueryRow(`SELECT count(*) FROM list_items WHERE user_id = (SELECT id FROM users WHERE name = 'Cleo')`).Scan(&n)
+	if n != 4 {
+		t.Errorf("Cleo's list holds %d items, want 4", n)
+	}
+
+	// Again: all there already.
+	_, page = f.upload(cleo, "/list/import", f.sameOrigin(), uploadFile{"export.json", export})
+	if !strings.Contains(page, "Added 0 items to your list; 4 items were there already.") {
+		t.Errorf("a second import: %s", text(find(parse(t, page), byClassName("import-summary"))[0]))
+	}
+
+	// Not a list, empty, none, too many: refused with the reason, the
+	// form again, nothing added.
+	many := `{"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": [` +
+		strings.TrimSuffix(strings.Repeat(`{"type": "Annotation", "target": "`+f.srv.URL+`/a/`+f.article.Slug+`"},`, maxListImportItems+1), ",") + `]}}`
+	for _, tt := range []struct {
+		name   string
+		files  []uploadFile
+		status int
+	}{
+		{"not JSON", []uploadFile{{"list.json", "<html>not a list</html>"}}, http.StatusBadRequest},
+		{"empty", []uploadFile{{"list.json", " \n"}}, http.StatusBadRequest},
+		{"no file", nil, http.StatusBadRequest},
+		{"too many items", []uploadFile{{"list.json", many}}, http.StatusRequestEntityTooLarge},
+	} {
+		res, page := f.upload(cleo, "/list/import", f.sameOrigin(), tt.files...)
+		doc := parse(t, page)
+		if res.StatusCode != tt.status || len(find(doc, byClassName("problem"))) != 1 || len(find(doc, byTag("form"))) < 1 || goErrorText.MatchString(page) {
+			t.Errorf("%s: %d, want %d with the problem said and the form again", tt.name, res.StatusCode, tt.status)
+		}
+	}
+	f.raw().QueryRow(`SELECT count(*) FROM list_items WHERE user_id = (SELECT id FROM users WHERE name = 'Cleo')`).Scan(&n)
+	if n != 4 {
+		t.Errorf("after the refused files Cleo's list holds %d items, want 4", n)
+	}
+
+	// Signed out: to sign in. From another site: refused.
+	if res, _ := f.upload(f.client(), "/list/import", f.sameOrigin(), uploadFile{"export.json", export}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("signed out: %d, want a redirect to sign in", res.StatusCode)
+	}
+	if res, _ := f.upload(cleo, "/list/import", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, uploadFile{"export.json", export}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("from another site: %d, want 403", res.StatusCode)
+	}
+}

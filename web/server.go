@@ -176,6 +176,8 @@ func (s *server) routes() chi.Router {
 			r.Get("/tags", s.tagsPage)
 			r.Get("/export.md", s.exportMarkdown)
 			r.Get("/export.json", s.exportAnnotations)
+			r.Get("/import", s.listImportForm)
+			r.Post("/import", s.listImportUpload)
 			r.Post("/{id}", s.editItemForm)
 			r.Post("/{id}/delete", s.deleteItemForm)
 		})

@@ -198,7 +198,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	// reading list, with an article and two passages saved.
 	signedIn := []page{
 		{"account", "/account"}, {"import", "/import"},
-		{"article-marked", "/a/" + quiet.Slug}, {"list", "/list"}, {"list-tags", "/list/tags"},
+		{"article-marked", "/a/" + quiet.Slug}, {"list", "/list"}, {"list-tags", "/list/tags"}, {"list-import", "/list/import"},
 	}
 	if _, err := db.CreateUser(ctx, "Ada", "a long enough password", readingroom.RoleAdmin); err != nil {
 		t.Fatal(err)
