@@ -92,9 +92,6 @@ func (s *server) importList(r *http.Request, raw []byte) ([]store.ImportedItem, 
 	return items, res, err
 }
 
-// listImportPath is the page that restores a list from a file.
-const listImportPath = listPath + "/import"
-
 // listImportForm is GET /list/import: a form to restore a list exported
 // as W3C annotations, from this room or another.
 func (s *server) listImportForm(w http.ResponseWriter, r *http.Request) {
