@@ -367,72 +367,111 @@ type articleHits struct {
 
 // blockRef is a stored block of an article shown, in order.
 type blockRef struct {
-	pid  string
-	kind readingroom.BlockKind
+	rowid int64 // the paragraph's row
+	pid   string
+	kind  readingroom.BlockKind
+	size  int // the bytes of its text
 }
 
 // hit is a block that holds words of the query, while its article's best
 // are picked.
 type hit struct {
 	SearchHit
+	rowid    int64
 	position int
 	words    uint64 // bit i: the block holds clause i of wordClauses
-	text     string // with the marks
+	marks    []mark
 }
 
-// hits picks the best blocks of each article of ids: the index marks the
-// query's words in the article's text (highlight, on the articles shown
-// only), the text is cut back into its blocks at the block breaks, and the
-// blocks holding the most of the query's words come first, then those where
-// they weigh most, then in order. An article whose blocks hold none of its
-// words (it matched by its title, byline, standfirst or books) shows its
-// standfirst, marked, when that holds one, or else its first paragraph.
+// hits picks the best blocks of each article of ids. The index says where
+// the query's words stand in each article shown (rr_instances, fts5aux.c:
+// token offsets read from the index, not the text), and where the breaks
+// between its blocks stand (U+E000 is asked for too); the blocks holding
+// the most of the query's words come first, then those where they weigh
+// most, then in order. Only the blocks shown are read and cut into tokens
+// (rr_tokens), to mark the words as highlight() would. An article whose
+// blocks hold none of its words (it matched by its title, byline,
+// standfirst or books) shows its standfirst, marked, when that holds one,
+// or else its first paragraph.
 func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits, error) {
 	out := make(map[int64]articleHits, len(ids))
-	blocks, err := loadBlockRefs(ctx, s.tx, ids)
-	if err != nil {
-		return nil, err
-	}
 	clauses := s.wordClauses()
-	w := newWeigher(clauses, s.limit)
-	standfirsts := map[int64][]readingroom.Segment{}
+	standfirsts := map[int64][]mark{}
 	if len(clauses) > 0 {
-		type row struct {
-			id               int64
-			body, standfirst string
+		blocks, err := loadBlockRefs(ctx, s.tx, ids)
+		if err != nil {
+			return nil, err
 		}
-		args := append([]any{markOpen, markClose, markOpen, markClose, s.wordsExpr()}, anys(ids)...)
+		// The phrases of the expression, in order: each term of each
+		// clause, then the break.
+		var phraseWords []uint64
+		for i, c := range clauses {
+			for range c.terms {
+				phraseWords = append(phraseWords, 1<<i)
+			}
+		}
+		expr := s.wordsExpr() + ` OR "` + strings.TrimSpace(blockBreak) + `"`
+		type row struct {
+			id    int64
+			insts []int32
+		}
+		args := append([]any{expr}, anys(ids)...)
 		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
-			var x row
-			err := rows.Scan(&x.id, &x.body, &x.standfirst)
+			var (
+				x row
+				b []byte
+			)
+			err := rows.Scan(&x.id, &b)
+			x.insts = int32s(b)
 			return x, err
-		}, `SELECT rowid, highlight(article_fts, 0, ?, ?), highlight(article_fts, 3, ?, ?)
-			FROM article_fts WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+		}, `SELECT rowid, rr_instances(article_fts) FROM article_fts
+			WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
 		if err != nil {
 			return nil, searchError(err)
 		}
+		w := weigher{clauses: clauses, limit: s.limit}
+		shown := HitsPerArticle
+		if s.q.Slug != "" {
+			shown = HitsInArticle
+		}
+		var picked []*hit
+		found := map[int64][]hit{}
 		for _, x := range rows {
-			if strings.Contains(x.standfirst, markOpen) {
-				standfirsts[x.id] = readingroom.MarkedSegments(x.standfirst, markOpen, markClose)
+			inst, ok := readInstances(x.insts, len(phraseWords)+1)
+			if !ok {
+				continue // not the expression asked: mark nothing
+			}
+			if m := inst.marks(phraseWords, standfirstColumn, nil); len(m) > 0 {
+				standfirsts[x.id] = m
 			}
 			refs := blocks[x.id]
-			parts := strings.Split(x.body, blockBreak)
-			if len(refs) == 0 || len(parts) != len(refs) {
+			// Block i starts at token starts[i] of the body.
+			starts := []int{0}
+			for _, in := range inst.list {
+				if in.col == bodyColumn && in.phrase == len(phraseWords) {
+					starts = append(starts, in.off+1)
+				}
+			}
+			if len(refs) == 0 || len(starts) != len(refs) {
 				// A block whose text holds the break itself would put
 				// every later one out of place: show none rather than
 				// the wrong ones.
 				continue
 			}
-			var found []hit
-			for i, p := range parts {
-				if !strings.Contains(p, markOpen) {
-					continue
+			var hs []hit
+			for _, m := range inst.marks(phraseWords, bodyColumn, starts) {
+				if n := len(hs); n == 0 || hs[n-1].position != m.block {
+					ref := refs[m.block]
+					hs = append(hs, hit{SearchHit: SearchHit{PID: ref.pid, Kind: ref.kind}, rowid: ref.rowid, position: m.block})
 				}
-				h := hit{SearchHit: SearchHit{PID: refs[i].pid, Kind: refs[i].kind}, position: i, text: p}
-				h.words, h.Score = w.weigh(p)
-				found = append(found, h)
+				h := &hs[len(hs)-1]
+				h.marks = append(h.marks, m)
+				h.words |= m.words
 			}
-			slices.SortFunc(found, func(a, b hit) int {
+			for i := range hs {
+				hs[i].Score = w.weigh(hs[i].marks, refs[hs[i].position].size)
+			}
+			slices.SortFunc(hs, func(a, b hit) int {
 				if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
 					return c
 				}
@@ -441,24 +480,40 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 				}
 				return cmp.Compare(a.position, b.position)
 			})
-			ah := articleHits{matches: len(found)}
-			shown := HitsPerArticle
-			if s.q.Slug != "" {
-				shown = HitsInArticle
+			out[x.id] = articleHits{matches: len(hs)}
+			hs = hs[:min(shown, len(hs))]
+			found[x.id] = hs
+			for i := range hs {
+				picked = append(picked, &hs[i])
 			}
-			for _, h := range found[:min(shown, len(found))] {
-				h.Snippet = readingroom.Excerpt(readingroom.MarkedSegments(h.text, markOpen, markClose), snippetTokens)
+		}
+		if err := s.markHits(ctx, picked); err != nil {
+			return nil, err
+		}
+		for id, hs := range found {
+			ah := out[id]
+			for _, h := range hs {
 				h.Score += float64(bits.OnesCount64(h.words))
 				ah.hits = append(ah.hits, h.SearchHit)
 			}
-			out[x.id] = ah
+			out[id] = ah
 		}
+	}
+	var needStandfirst []int64
+	for _, id := range ids {
+		if out[id].matches == 0 && len(standfirsts[id]) > 0 {
+			needStandfirst = append(needStandfirst, id)
+		}
+	}
+	marked, err := s.markStandfirsts(ctx, needStandfirst, standfirsts)
+	if err != nil {
+		return nil, err
 	}
 	for _, id := range ids {
 		if out[id].matches > 0 {
 			continue
 		}
-		if segs, ok := standfirsts[id]; ok {
+		if segs, ok := marked[id]; ok {
 			out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
 			continue
 		}
@@ -473,73 +528,218 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 	return out, nil
 }
 
-// weigher tells which of the query's clauses a block's marked words are,
-// and scores the block for them.
+// markHits reads the text of the blocks picked, cuts it into tokens and
+// makes each one's snippet, its marks where the index found the words.
+func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
+	if len(picked) == 0 {
+		return nil
+	}
+	rowids := make([]int64, len(picked))
+	for i, h := range picked {
+		rowids[i] = h.rowid
+	}
+	texts, err := loadTokenized(ctx, s.tx, `SELECT id, text, rr_tokens(text) FROM paragraphs WHERE id IN (`+
+		placeholders(len(rowids))+`)`, rowids)
+	if err != nil {
+		return err
+	}
+	for _, h := range picked {
+		t := texts[h.rowid]
+		h.Snippet = readingroom.Excerpt(t.segments(h.marks), snippetTokens)
+	}
+	return nil
+}
+
+// markStandfirsts marks the standfirsts of the articles with ids, which
+// hold words of the query (marks).
+func (s *searcher) markStandfirsts(ctx context.Context, ids []int64, marks map[int64][]mark) (map[int64][]readingroom.Segment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	texts, err := loadTokenized(ctx, s.tx, `SELECT id, standfirst, rr_tokens(standfirst) FROM articles WHERE id IN (`+
+		placeholders(len(ids))+`)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]readingroom.Segment, len(ids))
+	for _, id := range ids {
+		out[id] = texts[id].segments(marks[id])
+	}
+	return out, nil
+}
+
+// The columns of article_fts that search marks.
+const (
+	bodyColumn       = 0
+	standfirstColumn = 3
+)
+
+// instance is where a phrase of the query stands in an article: its
+// column and token offset in the column.
+type instance struct{ phrase, col, off int }
+
+// instances are rr_instances' answer for one article.
+type instances struct {
+	sizes []int // each phrase's size in tokens
+	list  []instance
+}
+
+// readInstances reads rr_instances' integers (fts5aux.c), for an
+// expression of phrases phrases.
+func readInstances(v []int32, phrases int) (instances, bool) {
+	if len(v) < 1 || int(v[0]) != phrases || len(v) < 1+phrases || (len(v)-1-phrases)%3 != 0 {
+		return instances{}, false
+	}
+	var in instances
+	for _, n := range v[1 : 1+phrases] {
+		in.sizes = append(in.sizes, int(n))
+	}
+	for rest := v[1+phrases:]; len(rest) >= 3; rest = rest[3:] {
+		in.list = append(in.list, instance{phrase: int(rest[0]), col: int(rest[1]), off: int(rest[2])})
+	}
+	slices.SortFunc(in.list, func(a, b instance) int {
+		if c := cmp.Compare(a.col, b.col); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.off, b.off); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.phrase, b.phrase)
+	})
+	return in, true
+}
+
+// mark is a stretch of words of the query that a snippet marks: tokens
+// from to to (inclusive) of a block, or of the standfirst.
+type mark struct {
+	block    int
+	from, to int
+	words    uint64 // the clauses it holds
+}
+
+// marks are the marks of column col, as highlight() would make them:
+// overlapping instances are one mark. phraseWords gives each word
+// phrase's clauses; a phrase beyond them (the break) is no word. With
+// starts (each block's first token), the offsets are cut into blocks.
+func (in instances) marks(phraseWords []uint64, col int, starts []int) []mark {
+	var (
+		out  []mark
+		open bool
+		cur  mark
+		end  int // the last token of cur, in the column
+	)
+	for _, x := range in.list {
+		if x.col != col || x.phrase >= len(phraseWords) || in.sizes[x.phrase] < 1 {
+			continue
+		}
+		last := x.off + in.sizes[x.phrase] - 1
+		if open && x.off <= end {
+			end = max(end, last)
+			cur.words |= phraseWords[x.phrase]
+			continue
+		}
+		if open {
+			out = append(out, cur.within(starts, end))
+		}
+		open, end = true, last
+		cur = mark{from: x.off, words: phraseWords[x.phrase]}
+	}
+	if open {
+		out = append(out, cur.within(starts, end))
+	}
+	return out
+}
+
+// within sets m's block and makes its offsets the block's, given the
+// column offset of its last token.
+func (m mark) within(starts []int, end int) mark {
+	m.to = end
+	if starts == nil {
+		return m
+	}
+	i, found := slices.BinarySearch(starts, m.from)
+	if !found {
+		i--
+	}
+	m.block = i
+	m.from -= starts[i]
+	m.to -= starts[i]
+	return m
+}
+
+// tokenized is a text and the byte offsets of its tokens, start and end.
+type tokenized struct {
+	text string
+	toks []int32
+}
+
+// segments cuts t's text into segments, marking the marks' tokens.
+func (t tokenized) segments(marks []mark) []readingroom.Segment {
+	var spans []readingroom.Span
+	n := len(t.toks) / 2
+	for _, m := range marks {
+		if m.from < 0 || m.to >= n || m.from > m.to {
+			continue // not this text's tokens: mark nothing wrong
+		}
+		spans = append(spans, readingroom.Span{Start: int(t.toks[2*m.from]), End: int(t.toks[2*m.to+1])})
+	}
+	segs := readingroom.Segments(t.text, spans)
+	for i := range segs {
+		if segs[i].Marked() {
+			segs[i].Marks = []int{0} // as MarkedSegments: one kind of mark
+		}
+	}
+	return segs
+}
+
+// loadTokenized runs query, which gives a row's id, a text and rr_tokens
+// of it, for ids.
+func loadTokenized(ctx context.Context, tx *sql.Tx, query string, ids []int64) (map[int64]tokenized, error) {
+	type row struct {
+		id int64
+		t  tokenized
+	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x row
+			b []byte
+		)
+		err := rows.Scan(&x.id, &x.t.text, &b)
+		x.t.toks = int32s(b)
+		return x, err
+	}, query, anys(ids)...)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make(map[int64]tokenized, len(rows))
+	for _, x := range rows {
+		out[x.id] = x.t
+	}
+	return out, nil
+}
+
+// weigher scores a block for the query's clauses.
 type weigher struct {
 	clauses []wordClause
 	limit   int
-	// held caches which clauses a marked stretch of text is: the same
-	// words are marked again and again.
-	held map[string]uint64
 }
 
-func newWeigher(clauses []wordClause, limit int) *weigher {
-	return &weigher{clauses: clauses, limit: limit, held: map[string]uint64{}}
-}
-
-// heldBy returns the clauses marked is an instance of (bit 63 when the
-// comparison finds none: the index matched it to some word all the same).
-func (w *weigher) heldBy(marked string) uint64 {
-	if len(w.clauses) == 1 {
-		return 1
-	}
-	if b, ok := w.held[marked]; ok {
-		return b
-	}
-	var b uint64
-	for i, c := range w.clauses {
-		for _, t := range c.terms {
-			if t.Holds(marked) {
-				b |= 1 << i
-				break
-			}
-		}
-	}
-	if b == 0 {
-		b = 1 << 63
-	}
-	w.held[marked] = b
-	return b
-}
-
-// weigh reads a block's text with its marks and returns the clauses it
-// holds and a bm25-like score for them: each clause's marks, saturating,
-// weighted by how rare the clause is, the block's length considered. The
-// score is below 1, so that it orders blocks holding as many clauses.
-func (w *weigher) weigh(text string) (uint64, float64) {
-	var (
-		words uint64
-		tf    [64]int
-	)
-	for rest := text; ; {
-		i := strings.Index(rest, markOpen)
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len(markOpen):]
-		j := strings.Index(rest, markClose)
-		if j < 0 {
-			j = len(rest)
-		}
-		b := w.heldBy(rest[:j])
-		words |= b
+// weigh returns a bm25-like score of a block of size bytes with marks:
+// each clause's marks, saturating, weighted by how rare the clause is, the
+// block's length considered. The score is below 1, so that it orders
+// blocks holding as many clauses.
+func (w *weigher) weigh(marks []mark, size int) float64 {
+	var tf [64]int
+	for _, m := range marks {
 		for k := range w.clauses {
-			if b&(1<<k) != 0 {
+			if m.words&(1<<k) != 0 {
 				tf[k]++
 			}
 		}
-		rest = rest[j:]
 	}
+	// The length highlight()'s marks would give the block: a byte each
+	// side of each mark.
+	length := float64(size + 2*len(marks))
 	const k1, b, avgBytes = 1.2, 0.75, 400.0
 	var score float64
 	for i, c := range w.clauses {
@@ -548,13 +748,13 @@ func (w *weigher) weigh(text string) (uint64, float64) {
 		}
 		idf := math.Log(1 + float64(w.limit+1)/(float64(c.articles)+0.5))
 		f := float64(tf[i])
-		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(len(text))/avgBytes))
+		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*length/avgBytes))
 	}
-	return words, score / (1 + score)
+	return score / (1 + score)
 }
 
-// loadBlockRefs reads the pid and kind of every block of the articles with
-// ids, in order.
+// loadBlockRefs reads the row, pid, kind and size of every block of the
+// articles with ids, in order.
 func loadBlockRefs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]blockRef, error) {
 	type row struct {
 		articleID int64
@@ -562,9 +762,9 @@ func loadBlockRefs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]bl
 	}
 	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
 		var x row
-		err := rows.Scan(&x.articleID, &x.ref.pid, &x.ref.kind)
+		err := rows.Scan(&x.articleID, &x.ref.rowid, &x.ref.pid, &x.ref.kind, &x.ref.size)
 		return x, err
-	}, `SELECT article_id, pid, kind FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`)
+	}, `SELECT article_id, id, pid, kind, octet_length(text) FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`)
 		ORDER BY article_id, position`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)
