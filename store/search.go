@@ -165,16 +165,14 @@ func (db *DB) search(ctx context.Context, q readingroom.Query, page, perPage int
 	if err := s.countTerms(ctx); err != nil {
 		return SearchResults{}, err
 	}
-	matches, err := s.matches(ctx)
+	shown, total, err := s.page(ctx, (page-1)*perPage, perPage)
 	if err != nil {
 		return SearchResults{}, err
 	}
-	res := SearchResults{Total: min(len(matches), MaxCount), Capped: len(matches) > MaxCount}
-	from := (page - 1) * perPage
-	if from >= res.Total {
+	res := SearchResults{Total: min(total, MaxCount), Capped: total > MaxCount}
+	if len(shown) == 0 {
 		return res, nil
 	}
-	shown := matches[from:min(from+perPage, res.Total)]
 	if res.Results, err = s.results(ctx, shown); err != nil {
 		return SearchResults{}, err
 	}
@@ -267,42 +265,88 @@ func (s *searcher) filterSQL(expr string) (string, []any) {
 	return query, args
 }
 
-// matches returns the matching articles, best first, and at most
-// MaxCount+1 of them when nothing ranks them.
+// page returns the matching articles from the from'th (from 0), at most
+// n of them, best first, and how many articles match, counted exactly up
+// to MaxCount+1. Only the first MaxCount are listed.
 //
 // When a clause of the query is rare (its terms in at most CommonArticles
 // articles), every match holds it, so the matches are few: they are all
 // found and scored with bm25 for the rare clauses only. Otherwise nothing
 // is ranked: the most recently imported come first, and FTS5 stops after
-// MaxCount+1.
-func (s *searcher) matches(ctx context.Context) ([]scored, error) {
+// MaxCount+1. SQLite sorts and counts; only the page's rows reach Go.
+func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error) {
 	full := MatchExpr(s.q)
 	rank := s.rankExpr()
-	if rank == "" {
-		from, args := s.filterSQL(full)
-		ids, err := scanRows(ctx, s.tx, scanInt64, `SELECT article_fts.rowid`+from+
-			` ORDER BY article_fts.rowid DESC LIMIT ?`, append(args, MaxCount+1)...)
+	if rank != full && rank != "" {
+		ranked, err := s.rankAndNarrow(ctx, rank, full)
 		if err != nil {
-			return nil, searchError(err)
+			return nil, 0, err
+		}
+		total := len(ranked)
+		if from >= min(total, MaxCount) {
+			return nil, total, nil
+		}
+		return ranked[from:min(from+n, total, MaxCount)], total, nil
+	}
+	total, err := s.count(ctx, full)
+	if err != nil {
+		return nil, 0, err
+	}
+	n = min(n, min(total, MaxCount)-from)
+	if n <= 0 {
+		return nil, total, nil
+	}
+	sqlFrom, args := s.filterSQL(full)
+	args = append(args, n, from)
+	if rank == "" {
+		ids, err := scanRows(ctx, s.tx, scanInt64, `SELECT article_fts.rowid`+sqlFrom+
+			` ORDER BY article_fts.rowid DESC LIMIT ? OFFSET ?`, args...)
+		if err != nil {
+			return nil, 0, searchError(err)
 		}
 		out := make([]scored, len(ids))
 		for i, id := range ids {
 			out[i] = scored{id: id}
 		}
-		return out, nil
+		return out, total, nil
 	}
-	// The scores of the rare clauses' articles; when they are the whole
-	// query, these are the matches.
+	shown, err := scanRows(ctx, s.tx, scanScored, `
+		SELECT id, score FROM (SELECT article_fts.rowid AS id, -bm25(article_fts, `+articleWeights+`) AS score`+sqlFrom+`)
+		ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, searchError(err)
+	}
+	return shown, total, nil
+}
+
+// count counts the articles that match expr and the query's filters, up
+// to MaxCount+1. A query of one word and nothing else was counted by
+// countTerms.
+func (s *searcher) count(ctx context.Context, expr string) (int, error) {
+	q := s.q
+	if len(q.Must) == 1 && len(q.Must[0]) == 1 && len(q.Not) == 0 && q.YearFrom == 0 && q.YearTo == 0 && q.Slug == "" &&
+		s.limit >= MaxCount {
+		return s.counts[0][0], nil
+	}
+	sqlFrom, args := s.filterSQL(expr)
+	var n int
+	err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+sqlFrom+` LIMIT ?)`, append(args, MaxCount+1)...).Scan(&n)
+	if err != nil {
+		return 0, searchError(err)
+	}
+	return n, nil
+}
+
+// rankAndNarrow returns every article that matches full, scored by the
+// rare clauses (rank) alone, best first.
+func (s *searcher) rankAndNarrow(ctx context.Context, rank, full string) ([]scored, error) {
+	// The scores of the rare clauses' articles.
 	from, args := s.filterSQL(rank)
-	ranked, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (scored, error) {
-		var x scored
-		err := rows.Scan(&x.id, &x.score)
-		return x, err
-	}, `SELECT article_fts.rowid, -bm25(article_fts, `+articleWeights+`)`+from, args...)
+	ranked, err := scanRows(ctx, s.tx, scanScored, `SELECT article_fts.rowid, -bm25(article_fts, `+articleWeights+`)`+from, args...)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	if rank != full && len(ranked) > 0 {
+	if len(ranked) > 0 {
 		// The common clauses and exclusions narrow them down. FTS5 walks
 		// the rare terms' short lists and skips through the long ones.
 		from, args := s.filterSQL(full)
@@ -323,6 +367,12 @@ func (s *searcher) matches(ctx context.Context) ([]scored, error) {
 		return cmp.Compare(b.id, a.id)
 	})
 	return ranked, nil
+}
+
+func scanScored(rows *sql.Rows) (scored, error) {
+	var x scored
+	err := rows.Scan(&x.id, &x.score)
+	return x, err
 }
 
 func scanInt64(rows *sql.Rows) (int64, error) {
@@ -365,14 +415,6 @@ type articleHits struct {
 	matches int
 }
 
-// blockRef is a stored block of an article shown, in order.
-type blockRef struct {
-	rowid int64 // the paragraph's row
-	pid   string
-	kind  readingroom.BlockKind
-	size  int // the bytes of its text
-}
-
 // hit is a block that holds words of the query, while its article's best
 // are picked.
 type hit struct {
@@ -386,49 +428,27 @@ type hit struct {
 // hits picks the best blocks of each article of ids. The index says where
 // the query's words stand in each article shown (rr_instances, fts5aux.c:
 // token offsets read from the index, not the text), and where the breaks
-// between its blocks stand (U+E000 is asked for too); the blocks holding
-// the most of the query's words come first, then those where they weigh
-// most, then in order. Only the blocks shown are read and cut into tokens
-// (rr_tokens), to mark the words as highlight() would. An article whose
-// blocks hold none of its words (it matched by its title, byline,
-// standfirst or books) shows its standfirst, marked, when that holds one,
-// or else its first paragraph.
+// between its blocks stand (U+E000); the blocks holding the most of the
+// query's words come first, then those where they weigh most, then in
+// order. Only the blocks shown are read and cut into tokens (rr_tokens),
+// to mark the words as highlight() would. An article whose blocks hold
+// none of its words (it matched by its title, byline, standfirst or
+// books) shows its standfirst, marked, when that holds one, or else its
+// first paragraph.
 func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits, error) {
 	out := make(map[int64]articleHits, len(ids))
 	clauses := s.wordClauses()
 	standfirsts := map[int64][]mark{}
 	if len(clauses) > 0 {
-		blocks, err := loadBlockRefs(ctx, s.tx, ids)
+		blocks, err := loadBlockRows(ctx, s.tx, ids)
 		if err != nil {
 			return nil, err
 		}
-		// The phrases of the expression, in order: each term of each
-		// clause, then the break.
-		var phraseWords []uint64
-		for i, c := range clauses {
-			for range c.terms {
-				phraseWords = append(phraseWords, 1<<i)
-			}
-		}
-		expr := s.wordsExpr() + ` OR "` + strings.TrimSpace(blockBreak) + `"`
-		type row struct {
-			id    int64
-			insts []int32
-		}
-		args := append([]any{expr}, anys(ids)...)
-		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
-			var (
-				x row
-				b []byte
-			)
-			err := rows.Scan(&x.id, &b)
-			x.insts = int32s(b)
-			return x, err
-		}, `SELECT rowid, rr_instances(article_fts) FROM article_fts
-			WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+		words, breaks, err := s.instances(ctx, ids)
 		if err != nil {
-			return nil, searchError(err)
+			return nil, err
 		}
+		phraseWords := s.phraseWords()
 		w := weigher{clauses: clauses, limit: s.limit}
 		shown := HitsPerArticle
 		if s.q.Slug != "" {
@@ -436,23 +456,25 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 		}
 		var picked []*hit
 		found := map[int64][]hit{}
-		for _, x := range rows {
-			inst, ok := readInstances(x.insts, len(phraseWords)+1)
+		for _, id := range ids {
+			inst, ok := readInstances(words[id], len(phraseWords))
 			if !ok {
 				continue // not the expression asked: mark nothing
 			}
 			if m := inst.marks(phraseWords, standfirstColumn, nil); len(m) > 0 {
-				standfirsts[x.id] = m
+				standfirsts[id] = m
 			}
-			refs := blocks[x.id]
 			// Block i starts at token starts[i] of the body.
 			starts := []int{0}
-			for _, in := range inst.list {
-				if in.col == bodyColumn && in.phrase == len(phraseWords) {
-					starts = append(starts, in.off+1)
+			if brk, ok := readInstances(breaks[id], 1); ok {
+				for _, in := range brk.list {
+					if in.col == bodyColumn {
+						starts = append(starts, in.off+1)
+					}
 				}
 			}
-			if len(refs) == 0 || len(starts) != len(refs) {
+			b := blocks[id]
+			if len(b.rowids) == 0 || len(starts) != len(b.rowids) {
 				// A block whose text holds the break itself would put
 				// every later one out of place: show none rather than
 				// the wrong ones.
@@ -461,15 +483,14 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 			var hs []hit
 			for _, m := range inst.marks(phraseWords, bodyColumn, starts) {
 				if n := len(hs); n == 0 || hs[n-1].position != m.block {
-					ref := refs[m.block]
-					hs = append(hs, hit{SearchHit: SearchHit{PID: ref.pid, Kind: ref.kind}, rowid: ref.rowid, position: m.block})
+					hs = append(hs, hit{rowid: b.rowids[m.block], position: m.block})
 				}
 				h := &hs[len(hs)-1]
 				h.marks = append(h.marks, m)
 				h.words |= m.words
 			}
 			for i := range hs {
-				hs[i].Score = w.weigh(hs[i].marks, refs[hs[i].position].size)
+				hs[i].Score = w.weigh(hs[i].marks, b.sizes[hs[i].position])
 			}
 			slices.SortFunc(hs, func(a, b hit) int {
 				if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
@@ -480,9 +501,9 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 				}
 				return cmp.Compare(a.position, b.position)
 			})
-			out[x.id] = articleHits{matches: len(hs)}
+			out[id] = articleHits{matches: len(hs)}
 			hs = hs[:min(shown, len(hs))]
-			found[x.id] = hs
+			found[id] = hs
 			for i := range hs {
 				picked = append(picked, &hs[i])
 			}
@@ -499,37 +520,107 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 			out[id] = ah
 		}
 	}
-	var needStandfirst []int64
+	var needStandfirst, needFirst []int64
 	for _, id := range ids {
-		if out[id].matches == 0 && len(standfirsts[id]) > 0 {
-			needStandfirst = append(needStandfirst, id)
+		if out[id].matches == 0 {
+			if len(standfirsts[id]) > 0 {
+				needStandfirst = append(needStandfirst, id)
+			} else {
+				needFirst = append(needFirst, id)
+			}
 		}
 	}
 	marked, err := s.markStandfirsts(ctx, needStandfirst, standfirsts)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		if out[id].matches > 0 {
-			continue
-		}
-		if segs, ok := marked[id]; ok {
-			out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
-			continue
-		}
-		h, ok, err := firstParagraph(ctx, s.tx, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out[id] = articleHits{hits: []SearchHit{h}}
-		}
+	for id, segs := range marked {
+		out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
+	}
+	first, err := firstParagraphs(ctx, s.tx, needFirst)
+	if err != nil {
+		return nil, err
+	}
+	for id, h := range first {
+		out[id] = articleHits{hits: []SearchHit{h}}
 	}
 	return out, nil
 }
 
-// markHits reads the text of the blocks picked, cuts it into tokens and
-// makes each one's snippet, its marks where the index found the words.
+// phraseWords are the clauses of wordClauses that each phrase of the
+// query's expression (MatchExpr) is, in order: FTS5 numbers the phrases as
+// they stand. A phrase of no word clause (title:, author:, -word) is 0.
+func (s *searcher) phraseWords() []uint64 {
+	var out []uint64
+	n := 0
+	for _, c := range s.q.Must {
+		word := -1
+		for _, t := range c {
+			if t.Field == readingroom.FieldAny && n < 63 {
+				word = n
+			}
+		}
+		for _, t := range c {
+			if t.Field == readingroom.FieldAny && word >= 0 {
+				out = append(out, 1<<word)
+			} else {
+				out = append(out, 0)
+			}
+		}
+		if word >= 0 {
+			n++
+		}
+	}
+	for range s.q.Not {
+		out = append(out, 0)
+	}
+	return out
+}
+
+// instances returns, for each article of ids, rr_instances of the query's
+// expression and of the block break. The query's words are found in one
+// pass over its matches between the first and last of ids (in order of
+// recency, a page's articles are next to each other); the break, which is
+// in every article, article by article.
+func (s *searcher) instances(ctx context.Context, ids []int64) (words, breaks map[int64][]int32, err error) {
+	scan := func(rows *sql.Rows) (instRow, error) {
+		var (
+			x instRow
+			b []byte
+		)
+		err := rows.Scan(&x.id, &b)
+		x.insts = int32s(b)
+		return x, err
+	}
+	args := append([]any{MatchExpr(s.q), slices.Min(ids), slices.Max(ids)}, anys(ids)...)
+	w, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, nil, searchError(err)
+	}
+	args = append([]any{`"` + strings.TrimSpace(blockBreak) + `"`}, anys(ids)...)
+	b, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, nil, searchError(err)
+	}
+	words, breaks = make(map[int64][]int32, len(w)), make(map[int64][]int32, len(b))
+	for _, x := range w {
+		words[x.id] = x.insts
+	}
+	for _, x := range b {
+		breaks[x.id] = x.insts
+	}
+	return words, breaks, nil
+}
+
+type instRow struct {
+	id    int64
+	insts []int32
+}
+
+// markHits reads the blocks picked, cuts their text into tokens and makes
+// each one's snippet, its marks where the index found the words.
 func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
 	if len(picked) == 0 {
 		return nil
@@ -538,14 +629,35 @@ func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
 	for i, h := range picked {
 		rowids[i] = h.rowid
 	}
-	texts, err := loadTokenized(ctx, s.tx, `SELECT id, text, rr_tokens(text) FROM paragraphs WHERE id IN (`+
-		placeholders(len(rowids))+`)`, rowids)
+	type row struct {
+		id   int64
+		pid  string
+		kind readingroom.BlockKind
+		t    tokenized
+	}
+	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x row
+			b []byte
+		)
+		err := rows.Scan(&x.id, &x.pid, &x.kind, &x.t.text, &b)
+		x.t.toks = int32s(b)
+		return x, err
+	}, `SELECT id, pid, kind, text, rr_tokens(text) FROM paragraphs WHERE id IN (`+placeholders(len(rowids))+`)`, anys(rowids)...)
 	if err != nil {
-		return err
+		return searchError(err)
+	}
+	byID := make(map[int64]row, len(rows))
+	for _, x := range rows {
+		byID[x.id] = x
 	}
 	for _, h := range picked {
-		t := texts[h.rowid]
-		h.Snippet = readingroom.Excerpt(t.segments(h.marks), snippetTokens)
+		x, ok := byID[h.rowid]
+		if !ok {
+			return fmt.Errorf("store: search: paragraph %d of a hit is gone", h.rowid)
+		}
+		h.PID, h.Kind = x.pid, x.kind
+		h.Snippet = readingroom.Excerpt(x.t.segments(h.marks), snippetTokens)
 	}
 	return nil
 }
@@ -556,14 +668,25 @@ func (s *searcher) markStandfirsts(ctx context.Context, ids []int64, marks map[i
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	texts, err := loadTokenized(ctx, s.tx, `SELECT id, standfirst, rr_tokens(standfirst) FROM articles WHERE id IN (`+
-		placeholders(len(ids))+`)`, ids)
+	type row struct {
+		id int64
+		t  tokenized
+	}
+	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x row
+			b []byte
+		)
+		err := rows.Scan(&x.id, &x.t.text, &b)
+		x.t.toks = int32s(b)
+		return x, err
+	}, `SELECT id, standfirst, rr_tokens(standfirst) FROM articles WHERE id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
-		return nil, err
+		return nil, searchError(err)
 	}
 	out := make(map[int64][]readingroom.Segment, len(ids))
-	for _, id := range ids {
-		out[id] = texts[id].segments(marks[id])
+	for _, x := range rows {
+		out[x.id] = x.t.segments(marks[x.id])
 	}
 	return out, nil
 }
@@ -692,32 +815,6 @@ func (t tokenized) segments(marks []mark) []readingroom.Segment {
 	return segs
 }
 
-// loadTokenized runs query, which gives a row's id, a text and rr_tokens
-// of it, for ids.
-func loadTokenized(ctx context.Context, tx *sql.Tx, query string, ids []int64) (map[int64]tokenized, error) {
-	type row struct {
-		id int64
-		t  tokenized
-	}
-	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
-		var (
-			x row
-			b []byte
-		)
-		err := rows.Scan(&x.id, &x.t.text, &b)
-		x.t.toks = int32s(b)
-		return x, err
-	}, query, anys(ids)...)
-	if err != nil {
-		return nil, searchError(err)
-	}
-	out := make(map[int64]tokenized, len(rows))
-	for _, x := range rows {
-		out[x.id] = x.t
-	}
-	return out, nil
-}
-
 // weigher scores a block for the query's clauses.
 type weigher struct {
 	clauses []wordClause
@@ -753,48 +850,81 @@ func (w *weigher) weigh(marks []mark, size int) float64 {
 	return score / (1 + score)
 }
 
-// loadBlockRefs reads the row, pid, kind and size of every block of the
-// articles with ids, in order.
-func loadBlockRefs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]blockRef, error) {
+// blocks are an article's blocks, in order: each one's row and the bytes
+// of its text.
+type blocks struct {
+	rowids []int64
+	sizes  []int
+}
+
+// loadBlockRows reads the blocks of the articles with ids.
+func loadBlockRows(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]blocks, error) {
 	type row struct {
-		articleID int64
-		ref       blockRef
+		id           int64
+		rowids, size string
 	}
 	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
 		var x row
-		err := rows.Scan(&x.articleID, &x.ref.rowid, &x.ref.pid, &x.ref.kind, &x.ref.size)
+		err := rows.Scan(&x.id, &x.rowids, &x.size)
 		return x, err
-	}, `SELECT article_id, id, pid, kind, octet_length(text) FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`)
-		ORDER BY article_id, position`, anys(ids)...)
+	}, `SELECT article_id, group_concat(id, ',' ORDER BY position), group_concat(octet_length(text), ',' ORDER BY position)
+		FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`) GROUP BY article_id`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	out := make(map[int64][]blockRef, len(ids))
+	out := make(map[int64]blocks, len(rows))
 	for _, x := range rows {
-		out[x.articleID] = append(out[x.articleID], x.ref)
+		var b blocks
+		for f := range strings.SplitSeq(x.rowids, ",") {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("store: search: blocks of article %d: %w", x.id, err)
+			}
+			b.rowids = append(b.rowids, id)
+		}
+		for f := range strings.SplitSeq(x.size, ",") {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				return nil, fmt.Errorf("store: search: blocks of article %d: %w", x.id, err)
+			}
+			b.sizes = append(b.sizes, n)
+		}
+		if len(b.sizes) != len(b.rowids) {
+			return nil, fmt.Errorf("store: search: blocks of article %d: %d rows, %d sizes", x.id, len(b.rowids), len(b.sizes))
+		}
+		out[x.id] = b
 	}
 	return out, nil
 }
 
-// firstParagraph is the hit an article shows when it matched by its title
-// or byline alone: its first paragraph (its first block when it has no
-// paragraph), unmarked.
-func firstParagraph(ctx context.Context, tx *sql.Tx, id int64) (SearchHit, bool, error) {
-	var (
+// firstParagraphs are the hits articles show when they matched by their
+// title or byline alone: each one's first paragraph (its first block when
+// it has no paragraph), unmarked. An article of a title alone has none.
+func firstParagraphs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]SearchHit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	type row struct {
+		id   int64
 		h    SearchHit
 		text string
-	)
-	err := tx.QueryRowContext(ctx, `
-		SELECT pid, kind, text FROM paragraphs WHERE article_id = ?
-		ORDER BY kind != 'paragraph', position LIMIT 1`, id).Scan(&h.PID, &h.Kind, &text)
-	if errors.Is(err, sql.ErrNoRows) {
-		return SearchHit{}, false, nil // an article of a title alone
 	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var x row
+		err := rows.Scan(&x.id, &x.h.PID, &x.h.Kind, &x.text)
+		return x, err
+	}, `SELECT article_id, pid, kind, text FROM paragraphs WHERE id IN (
+			SELECT (SELECT p.id FROM paragraphs p WHERE p.article_id = a.id ORDER BY p.kind != 'paragraph', p.position LIMIT 1)
+			FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`))`, anys(ids)...)
 	if err != nil {
-		return SearchHit{}, false, searchError(err)
+		return nil, searchError(err)
 	}
-	h.Snippet = readingroom.Excerpt([]readingroom.Segment{{Text: text}}, snippetTokens)
-	return h, true, nil
+	out := make(map[int64]SearchHit, len(rows))
+	for _, x := range rows {
+		x.h.Snippet = readingroom.Excerpt([]readingroom.Segment{{Text: x.text}}, snippetTokens)
+		out[x.id] = x.h
+	}
+	return out, nil
 }
 
 // wordClause is a clause of the query as it applies to a block: its
