@@ -198,20 +198,23 @@ func (s *searcher) resolveSlug(ctx context.Context) error {
 // countTerms finds which of the query's terms are common, counting each
 // one's articles only up to CommonArticles+1.
 func (s *searcher) countTerms(ctx context.Context) error {
+	// One statement counts them all.
+	var (
+		cols  []string
+		args  []any
+		dests []any
+	)
 	s.counts = make([][]int, len(s.q.Must))
 	for i, c := range s.q.Must {
 		s.counts[i] = make([]int, len(c))
 		for k, t := range c {
-			var n int
-			err := s.tx.QueryRowContext(ctx, `
-				SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?)`,
-				termExpr(t), s.limit+1,
-			).Scan(&n)
-			if err != nil {
-				return searchError(err)
-			}
-			s.counts[i][k] = n
+			cols = append(cols, `(SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?))`)
+			args = append(args, termExpr(t), s.limit+1)
+			dests = append(dests, &s.counts[i][k])
 		}
+	}
+	if err := s.tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dests...); err != nil {
+		return searchError(err)
 	}
 	return nil
 }
@@ -454,7 +457,10 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 		if s.q.Slug != "" {
 			shown = HitsInArticle
 		}
-		var picked []*hit
+		var (
+			picked  []*hit
+			hitRows []int64
+		)
 		found := map[int64][]hit{}
 		for _, id := range ids {
 			inst, ok := readInstances(words[id], len(phraseWords))
@@ -474,7 +480,7 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 				}
 			}
 			b := blocks[id]
-			if len(b.rowids) == 0 || len(starts) != len(b.rowids) {
+			if len(b) == 0 || len(starts) != len(b) {
 				// A block whose text holds the break itself would put
 				// every later one out of place: show none rather than
 				// the wrong ones.
@@ -483,14 +489,28 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 			var hs []hit
 			for _, m := range inst.marks(phraseWords, bodyColumn, starts) {
 				if n := len(hs); n == 0 || hs[n-1].position != m.block {
-					hs = append(hs, hit{rowid: b.rowids[m.block], position: m.block})
+					hs = append(hs, hit{rowid: b[m.block], position: m.block})
 				}
 				h := &hs[len(hs)-1]
 				h.marks = append(h.marks, m)
 				h.words |= m.words
 			}
+			found[id] = hs
+			for _, h := range hs {
+				hitRows = append(hitRows, h.rowid)
+			}
+		}
+		sizes, err := loadSizes(ctx, s.tx, hitRows)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			hs := found[id]
+			if len(hs) == 0 {
+				continue
+			}
 			for i := range hs {
-				hs[i].Score = w.weigh(hs[i].marks, b.sizes[hs[i].position])
+				hs[i].Score = w.weigh(hs[i].marks, sizes[hs[i].rowid])
 			}
 			slices.SortFunc(hs, func(a, b hit) int {
 				if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
@@ -850,49 +870,54 @@ func (w *weigher) weigh(marks []mark, size int) float64 {
 	return score / (1 + score)
 }
 
-// blocks are an article's blocks, in order: each one's row and the bytes
-// of its text.
-type blocks struct {
-	rowids []int64
-	sizes  []int
-}
-
-// loadBlockRows reads the blocks of the articles with ids.
-func loadBlockRows(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]blocks, error) {
+// loadBlockRows reads the rows of the blocks of the articles with ids, in
+// order (from the index on article and position alone).
+func loadBlockRows(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]int64, error) {
 	type row struct {
-		id           int64
-		rowids, size string
+		id     int64
+		rowids string
 	}
 	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
 		var x row
-		err := rows.Scan(&x.id, &x.rowids, &x.size)
+		err := rows.Scan(&x.id, &x.rowids)
 		return x, err
-	}, `SELECT article_id, group_concat(id, ',' ORDER BY position), group_concat(octet_length(text), ',' ORDER BY position)
+	}, `SELECT article_id, group_concat(id, ',' ORDER BY position)
 		FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`) GROUP BY article_id`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	out := make(map[int64]blocks, len(rows))
+	out := make(map[int64][]int64, len(rows))
 	for _, x := range rows {
-		var b blocks
+		var b []int64
 		for f := range strings.SplitSeq(x.rowids, ",") {
 			id, err := strconv.ParseInt(f, 10, 64)
 			if err != nil {
 				return nil, fmt.Errorf("store: search: blocks of article %d: %w", x.id, err)
 			}
-			b.rowids = append(b.rowids, id)
-		}
-		for f := range strings.SplitSeq(x.size, ",") {
-			n, err := strconv.Atoi(f)
-			if err != nil {
-				return nil, fmt.Errorf("store: search: blocks of article %d: %w", x.id, err)
-			}
-			b.sizes = append(b.sizes, n)
-		}
-		if len(b.sizes) != len(b.rowids) {
-			return nil, fmt.Errorf("store: search: blocks of article %d: %d rows, %d sizes", x.id, len(b.rowids), len(b.sizes))
+			b = append(b, id)
 		}
 		out[x.id] = b
+	}
+	return out, nil
+}
+
+// loadSizes reads the bytes of the text of the blocks with rowids.
+func loadSizes(ctx context.Context, tx *sql.Tx, rowids []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(rowids))
+	if len(rowids) == 0 {
+		return out, nil
+	}
+	type row struct{ id, size int64 }
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var x row
+		err := rows.Scan(&x.id, &x.size)
+		return x, err
+	}, `SELECT id, octet_length(text) FROM paragraphs WHERE id IN (`+placeholders(len(rowids))+`)`, anys(rowids)...)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, x := range rows {
+		out[x.id] = int(x.size)
 	}
 	return out, nil
 }
