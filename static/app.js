@@ -38,6 +38,18 @@
     }
   }
 
+  // --- Times ---------------------------------------------------------------
+
+  // The room writes times in UTC; the reader sees them in their own zone,
+  // with the UTC time kept as the element's title.
+  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+  for (const t of document.querySelectorAll("time.moment[datetime]")) {
+    const d = new Date(t.dateTime);
+    if (isNaN(d)) continue;
+    t.title = t.textContent;
+    t.textContent = local.format(d);
+  }
+
   // --- Keyboard ----------------------------------------------------------
   //   /      search          j, k   next, previous block
   //   Enter  or c: copy the current block's link   ?   these keys
@@ -560,7 +572,10 @@
   // The paragraph at the top of the window, or the last one once the end
   // is in view, is sent to the room at most every POSITION_EVERY ms, and
   // when the page is hidden; not before the reader first scrolls, so that
-  // opening an article does not forget where they stopped.
+  // opening an article does not forget where they stopped. A scroll counts
+  // only after the reader's own wheel, touch, key or pointer: the browser's
+  // jump to a shared paragraph is not reading (and would mark the article
+  // read when that paragraph is its last).
   if (article.dataset.position && "IntersectionObserver" in window) {
     const blocks = [...article.querySelectorAll(BLOCK)];
     const visible = new Set();
@@ -581,7 +596,14 @@
       schedule();
     });
     for (const b of blocks) observer.observe(b);
+    let engaged = false;
+    for (const type of ["wheel", "touchmove", "keydown", "pointerdown"]) {
+      addEventListener(type, () => {
+        engaged = true;
+      }, { passive: true, capture: true });
+    }
     addEventListener("scroll", () => {
+      if (!engaged) return;
       scrolled = true;
       schedule();
     }, { passive: true });

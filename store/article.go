@@ -396,23 +396,9 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 	}
 	defer tx.Rollback()
 
-	var (
-		id        int64
-		a         readingroom.Article
-		published sql.NullString
-	)
-	err = tx.QueryRowContext(ctx, `
-		SELECT id, slug, title, standfirst, byline, image_credit, published, publication, issue_title
-		FROM articles WHERE `+where, arg,
-	).Scan(&id, &a.Slug, &a.Title, &a.Standfirst, &a.Byline, &a.ImageCredit, &published,
-		&a.Publication, &a.IssueTitle)
+	var a readingroom.Article
+	id, err := scanArticle(ctx, tx, tx.QueryRowContext(ctx, `SELECT `+articleColumns+` FROM articles WHERE `+where, arg), &a)
 	if err != nil {
-		return nil, err
-	}
-	if a.Published, err = parseDate(published); err != nil {
-		return nil, err
-	}
-	if a.Books, err = loadBooks(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	blocks, err := loadStoredBlocks(ctx, tx, id)
@@ -427,6 +413,31 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 		return nil, err
 	}
 	return &a, nil
+}
+
+// articleColumns are the columns of articles that scanArticle reads, in
+// its order; a query may select more after them.
+const articleColumns = `id, slug, title, standfirst, byline, image_credit, published, publication, issue_title`
+
+// scanArticle reads the row of an article, selected as articleColumns and
+// then extra, into a, with its books; it returns the article's row id.
+func scanArticle(ctx context.Context, tx dbtx, row *sql.Row, a *readingroom.Article, extra ...any) (int64, error) {
+	var (
+		id        int64
+		published sql.NullString
+	)
+	dest := append([]any{&id, &a.Slug, &a.Title, &a.Standfirst, &a.Byline, &a.ImageCredit, &published, &a.Publication, &a.IssueTitle}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return 0, err
+	}
+	var err error
+	if a.Published, err = parseDate(published); err != nil {
+		return 0, err
+	}
+	if a.Books, err = loadBooks(ctx, tx, id); err != nil {
+		return 0, err
+	}
+	return id, nil
 }
 
 func loadBooks(ctx context.Context, tx dbtx, articleID int64) ([]readingroom.Book, error) {

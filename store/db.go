@@ -48,6 +48,10 @@ type DB struct {
 	asIs bool
 	// walCheckpointSize is the WAL size past which an import checkpoints.
 	walCheckpointSize int64
+	// importHook, when set (by tests), is called by ImportItems at each
+	// batch: once it is placed (importPlaced) and once it is committed
+	// (importCommitted), with how many items are committed so far.
+	importHook func(at importStep, done int)
 }
 
 // WithSearchTimeout bounds each search to d instead of SearchTimeout.

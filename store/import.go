@@ -197,7 +197,9 @@ func (r *ImportRun) save(ctx context.Context, a *readingroom.Article, source str
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		out = Created
-		id, slug, ids, err = insertArticle(ctx, tx, a, fp, source, now)
+		if id, slug, ids, err = insertArticle(ctx, tx, a, fp, source, now); err == nil {
+			err = attachWaitingItems(ctx, tx, id, slug, a, ids)
+		}
 	case err != nil:
 		// returned below
 	case r.claimed[id]:

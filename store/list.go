@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -363,7 +364,8 @@ type ItemUpdate struct {
 	State *readingroom.ItemState
 }
 
-// UpdateItem changes the reader's item with id and returns it.
+// UpdateItem changes the reader's item with id and returns it. Its
+// updated time moves only when its note, tags or state change.
 func (db *DB) UpdateItem(ctx context.Context, userID, id int64, u ItemUpdate) (ListItem, error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -389,6 +391,11 @@ func (db *DB) UpdateItem(ctx context.Context, userID, id int64, u ItemUpdate) (L
 	}
 	if note, tags, state, err = cleanItemFields(note, tags, state); err != nil {
 		return ListItem{}, err
+	}
+	if note == it.Note && slices.Equal(tags, it.Tags) && state == it.State {
+		// Nothing changes (an empty update, or the values it has): the
+		// item is not touched, and its updated time stays.
+		return it, nil
 	}
 	if _, err := tx.ExecContext(ctx,
 		`UPDATE list_items SET note = ?, tags = ?, state = ?, updated_at = ? WHERE id = ? AND user_id = ?`,

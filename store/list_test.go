@@ -1,10 +1,14 @@
 package store
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
@@ -577,7 +581,7 @@ func TestImportItems(t *testing.T) {
 	for i, r := range res {
 		got[i] = r.Outcome
 	}
-	if want := []ImportOutcome{ItemRestored, ItemRestored, ItemOrphaned, ItemArticleMissing}; !slices.Equal(got, want) {
+	if want := []ImportOutcome{ItemRestored, ItemMoved, ItemOrphaned, ItemArticleMissing}; !slices.Equal(got, want) {
 		t.Errorf("outcomes %v, want %v", got, want)
 	}
 	lamps, _ := rm.db.Item(ctx, rm.ann.ID, res[1].ID)
@@ -600,6 +604,300 @@ func TestImportItems(t *testing.T) {
 	}
 	if n := count(t, rm.db, `SELECT count(*) FROM list_items`); n != 4 {
 		t.Errorf("%d items after importing twice, want 4", n)
+	}
+	checkListIndex(t, rm.db)
+}
+
+// An update that changes nothing (every field nil, or the values the item
+// has) leaves the item's updated time where it was.
+func TestUpdateItemWithoutChange(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	t1 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	rm.db.now = func() time.Time { return t1 }
+	it := rm.savePassage(t, rm.ann, 2, "painted black")
+	note, tags, state := "war", []string{"Paint"}, readingroom.StateRead
+	if _, err := rm.db.UpdateItem(ctx, rm.ann.ID, it.ID, ItemUpdate{Note: &note, Tags: &tags, State: &state}); err != nil {
+		t.Fatal(err)
+	}
+	t2 := t1.Add(time.Hour)
+	rm.db.now = func() time.Time { return t2 }
+	same, sameTags, sameState := "war", []string{"paint"}, readingroom.StateRead
+	for _, tc := range []struct {
+		what string
+		u    ItemUpdate
+	}{
+		{"nothing", ItemUpdate{}},
+		{"the same note", ItemUpdate{Note: &same}},
+		{"the same state", ItemUpdate{State: &sameState}},
+		{"the same values", ItemUpdate{Note: &same, Tags: &tags, State: &sameState}},
+	} {
+		got, err := rm.db.UpdateItem(ctx, rm.ann.ID, it.ID, tc.u)
+		if err != nil || !got.Updated.Equal(t1) || got.Note != "war" || !slices.Equal(got.Tags, tags) {
+			t.Errorf("%s: updated %v, want %v (%+v, %v)", tc.what, got.Updated, t1, got, err)
+		}
+	}
+	// A tag that differs only in case is a change: it is kept as typed.
+	got, err := rm.db.UpdateItem(ctx, rm.ann.ID, it.ID, ItemUpdate{Tags: &sameTags})
+	if err != nil || !got.Updated.Equal(t2) || !slices.Equal(got.Tags, sameTags) {
+		t.Errorf("retyped tag: updated %v, want %v (%+v, %v)", got.Updated, t2, got, err)
+	}
+	if got, _ := rm.db.Item(ctx, rm.ann.ID, it.ID); !got.Updated.Equal(t2) {
+		t.Errorf("stored updated %v, want %v", got.Updated, t2)
+	}
+}
+
+// The outcome of an imported passage says how it was found: as saved,
+// elsewhere than the export said, with changes, or not at all.
+func TestImportItemsOutcomes(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	text := readingroom.NewArticleText(rm.article.Blocks)
+	f, ok := text.Locate("", readingroom.Quote{Exact: "In the war the dome was painted black"})
+	if !ok {
+		t.Fatal("no painted black")
+	}
+	at, elsewhere := f.Position, readingroom.Position{Start: 0, End: 13}
+	passage := func(exact string, pos *readingroom.Position) ImportedItem {
+		return ImportedItem{Slug: rm.slug, Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: exact}, Position: pos}
+	}
+	items := []ImportedItem{
+		passage("In the war the dome was painted black", &at),
+		passage("under a great dome of iron and glass", nil),
+		passage("the books went to a new library at St Pancras", &elsewhere),
+		passage("readers workd by the light of green-shaded lamps", nil),
+		passage("nothing like this is in the article at all", &at),
+		{Slug: rm.slug, Kind: readingroom.ItemArticle},
+		{Slug: "elsewhere", Kind: readingroom.ItemArticle},
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ImportOutcome{ItemRestored, ItemRestored, ItemMoved, ItemFuzzy, ItemOrphaned, ItemRestored, ItemArticleMissing}
+	anchors := []readingroom.Anchor{readingroom.AnchorExact, readingroom.AnchorExact, readingroom.AnchorExact, readingroom.AnchorFuzzy,
+		readingroom.AnchorOrphaned, readingroom.AnchorExact, readingroom.AnchorOrphaned}
+	for i, r := range res {
+		it, err := rm.db.Item(ctx, rm.ann.ID, r.ID)
+		if r.Outcome != want[i] || err != nil || it.Found.Anchor != anchors[i] {
+			t.Errorf("item %d: outcome %s, anchor %s (%v), want %s, %s", i, r.Outcome, it.Found.Anchor, err, want[i], anchors[i])
+		}
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[3].ID); it.Found.Text != "readers worked by the light of green-shaded lamps" {
+		t.Errorf("fuzzy passage found as %q", it.Found.Text)
+	}
+}
+
+// An import is added in batches of importBatchItems, each its own
+// transaction: between two, the writer is free, another reader's save
+// goes through, and what the batches before added is committed.
+func TestImportItemsInBatches(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	n := 2*importBatchItems + 50
+	var items []ImportedItem
+	for i := range n {
+		items = append(items, ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: readingroom.ItemArticle})
+	}
+	var committed []int
+	rm.db.importHook = func(at importStep, done int) {
+		if at != importCommitted {
+			return
+		}
+		committed = append(committed, done)
+		if inUse := rm.db.w.Stats().InUse; inUse != 0 {
+			t.Fatalf("after %d items the import holds the writer (%d connections in use)", done, inUse)
+		}
+		if got := count(t, rm.db, `SELECT count(*) FROM list_items WHERE user_id = ?`, rm.ann.ID); got != done {
+			t.Errorf("after %d items a reader sees %d committed", done, got)
+		}
+		// Another writer, between two batches.
+		rm.savePassage(t, rm.bob, len(committed)%len(libraryText), fmt.Sprint(strings.Fields(libraryText[len(committed)%len(libraryText)])[0]))
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{importBatchItems, 2 * importBatchItems, n}; !slices.Equal(committed, want) {
+		t.Errorf("batches committed at %v, want %v", committed, want)
+	}
+	if len(res) != n || count(t, rm.db, `SELECT count(*) FROM list_items WHERE user_id = ?`, rm.ann.ID) != n {
+		t.Errorf("%d results, want %d", len(res), n)
+	}
+	if got := count(t, rm.db, `SELECT count(*) FROM list_items WHERE user_id = ?`, rm.bob.ID); got != 3 {
+		t.Errorf("bob saved %d passages during the import, want 3", got)
+	}
+	checkListIndex(t, rm.db)
+}
+
+// An import whose context ends between two batches stops there: the
+// batches committed stay, the results are theirs, and importing again
+// adds the rest.
+func TestImportItemsCancelled(t *testing.T) {
+	rm := newListRoom(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	n := importBatchItems + 10
+	var items []ImportedItem
+	for i := range n {
+		items = append(items, ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: readingroom.ItemArticle})
+	}
+	rm.db.importHook = func(at importStep, done int) {
+		if at == importCommitted {
+			cancel()
+		}
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, slices.Clone(items))
+	if !errors.Is(err, context.Canceled) || len(res) != importBatchItems {
+		t.Fatalf("cancelled import: %d results, %v; want %d and context.Canceled", len(res), err, importBatchItems)
+	}
+	if got := count(t, rm.db, `SELECT count(*) FROM list_items`); got != importBatchItems {
+		t.Errorf("%d items in the list, want the first batch's %d", got, importBatchItems)
+	}
+	rm.db.importHook = nil
+	res, err = rm.db.ImportItems(t.Context(), rm.ann.ID, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		want := ItemArticleMissing
+		if i < importBatchItems {
+			want = ItemAlreadyThere
+		}
+		if r.Outcome != want {
+			t.Fatalf("import again, item %d: %s, want %s", i, r.Outcome, want)
+		}
+	}
+}
+
+// More than MaxImportItems is refused, naming the limit, and nothing is
+// imported.
+func TestImportItemsLimit(t *testing.T) {
+	rm := newListRoom(t)
+	items := make([]ImportedItem, MaxImportItems+1)
+	for i := range items {
+		items[i] = ImportedItem{Slug: fmt.Sprint("elsewhere-", i), Kind: readingroom.ItemArticle}
+	}
+	_, err := rm.db.ImportItems(t.Context(), rm.ann.ID, items)
+	if readingroom.ErrorCode(err) != readingroom.ETOOLARGE || !strings.Contains(readingroom.ErrorMessage(err), fmt.Sprint(MaxImportItems)) {
+		t.Errorf("%d items: %v", len(items), err)
+	}
+	if got := count(t, rm.db, `SELECT count(*) FROM list_items`); got != 0 {
+		t.Errorf("a refused import added %d items", got)
+	}
+}
+
+// An article that comes, changes or goes between the reading of a batch
+// and its writing is read again in the batch's transaction.
+func TestImportItemsArticleChangesMeanwhile(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	later := &readingroom.Article{Title: "Later", Blocks: blocksOfText([]string{"It arrived while the list was being restored."})}
+	rm.db.importHook = func(at importStep, done int) {
+		if at != importPlaced {
+			return
+		}
+		save(t, rm.db, later, Created)
+		// The lamps paragraph goes; the sentence on black paint stays.
+		edited := slices.Clone(libraryText)
+		edited[3] = "The desk is gone."
+		rm.reimport(t, edited...)
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, []ImportedItem{
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "while the list was being restored"}},
+		{Slug: rm.slug, Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "ask at the desk for green-shaded lamps"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []ImportOutcome{res[0].Outcome, res[1].Outcome}; !slices.Equal(got, []ImportOutcome{ItemRestored, ItemOrphaned}) {
+		t.Errorf("outcomes %v, want restored (the article came) and orphaned (its words went)", got)
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[0].ID); it.Article.Missing || it.Found.Anchor != readingroom.AnchorExact {
+		t.Errorf("the passage of the article that came: %+v", it)
+	}
+}
+
+// Items restored while their article was missing join it when an article
+// with their slug is imported, in its transaction, and are found in its
+// text as a re-import finds them.
+func TestWaitingItemsJoinTheirArticle(t *testing.T) {
+	rm := newListRoom(t)
+	ctx := t.Context()
+	texts := []string{
+		"It arrived while the list was being restored from another room.",
+		"The second paragraph says what happened after the restoring was done.",
+	}
+	res, err := rm.db.ImportItems(ctx, rm.ann.ID, []ImportedItem{
+		{Slug: "later", Title: "Later, elsewhere", Kind: readingroom.ItemArticle, Note: "kept", State: readingroom.StateRead},
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "said what happened after the restoring was done"}},
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "while the list was being restored from another room"}},
+		{Slug: "later", Kind: readingroom.ItemPassage, Quote: readingroom.Quote{Exact: "words the article will never hold at all"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rm.db.ImportItems(ctx, rm.bob.ID, []ImportedItem{{Slug: "later", Kind: readingroom.ItemArticle}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Outcome != ItemArticleMissing {
+			t.Fatalf("before the article: %s", r.Outcome)
+		}
+	}
+	later := &readingroom.Article{Title: "Later", Byline: "By Ann Example", Blocks: blocksOfText(texts)}
+	if slug := save(t, rm.db, later, Created); slug != "later" {
+		t.Fatalf("slug %q", slug)
+	}
+	want := []struct {
+		anchor    readingroom.Anchor
+		paragraph string
+		text      string
+	}{
+		{readingroom.AnchorExact, "", ""},
+		{readingroom.AnchorFuzzy, later.Blocks[1].ID, "says what happened after the restoring was done"},
+		{readingroom.AnchorExact, later.Blocks[0].ID, "while the list was being restored from another room"},
+		{readingroom.AnchorOrphaned, "", ""},
+	}
+	for i, r := range res {
+		it, err := rm.db.Item(ctx, rm.ann.ID, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want[i]
+		if it.Article.Missing || it.Article.Title != "Later" || it.Found.Anchor != w.anchor || it.Found.ParagraphID != w.paragraph ||
+			it.Found.Text != w.text || it.SavedParagraph != w.paragraph {
+			t.Errorf("item %d after the article came: %+v, want %+v", i, it, w)
+		}
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[0].ID); it.Note != "kept" || it.State != readingroom.StateRead {
+		t.Errorf("the article item lost its note or state: %+v", it)
+	}
+	// Still one item of the article for each reader: saving it again
+	// finds the one that joined it.
+	it, created, err := rm.db.SaveItem(ctx, rm.ann.ID, NewItem{Slug: "later"})
+	if err != nil || created || it.ID != res[0].ID {
+		t.Errorf("saving the article again: item %d, created %v, %v; want item %d", it.ID, created, err, res[0].ID)
+	}
+	if n := count(t, rm.db, `SELECT count(*) FROM list_items WHERE article_slug = 'later' AND kind = 'article'`); n != 2 {
+		t.Errorf("%d article items of later, want ann's and bob's", n)
+	}
+	if n := count(t, rm.db, `SELECT count(*) FROM list_items WHERE article_id IS NULL`); n != 0 {
+		t.Errorf("%d items still wait", n)
+	}
+	// The marks on the article page come from these.
+	if ps, _ := rm.db.Passages(ctx, rm.ann.ID, "later"); len(ps) != 3 || ps[0].Found.Anchor != readingroom.AnchorExact {
+		t.Errorf("ann's passages of later: %+v", ps)
+	}
+	// A re-import moves them on as any saved passage.
+	rm.slug, rm.article = "later", later
+	edited := domeArticle("A new first paragraph.", texts[0], texts[1])
+	edited.Title, edited.Byline = "Later", "By Ann Example"
+	if out, _, err := rm.db.SaveArticle(ctx, edited, "edited.txt"); err != nil || out != Updated {
+		t.Fatalf("re-import: %v %v", out, err)
+	}
+	if it, _ := rm.db.Item(ctx, rm.ann.ID, res[2].ID); it.Found.Anchor != readingroom.AnchorExact || it.Found.ParagraphID != later.Blocks[0].ID {
+		t.Errorf("after a re-import: %+v", it.Found)
 	}
 	checkListIndex(t, rm.db)
 }

@@ -80,25 +80,13 @@ func (db *DB) readArticlePage(ctx context.Context, slug string, which func(conte
 	}
 	defer tx.Rollback()
 
-	var (
-		id        int64
-		p         ArticlePage
-		a         = &p.Article
-		published sql.NullString
-	)
-	err = tx.QueryRowContext(ctx, `
-		SELECT id, slug, title, standfirst, byline, image_credit, published, publication, issue_title, word_count,
+	var p ArticlePage
+	a := &p.Article
+	id, err := scanArticle(ctx, tx, tx.QueryRowContext(ctx, `
+		SELECT `+articleColumns+`, word_count,
 			coalesce((SELECT text FROM paragraphs WHERE article_id = articles.id AND kind = 'paragraph' ORDER BY position LIMIT 1), '')
-		FROM articles WHERE slug = ?`, slug,
-	).Scan(&id, &a.Slug, &a.Title, &a.Standfirst, &a.Byline, &a.ImageCredit, &published,
-		&a.Publication, &a.IssueTitle, &p.WordCount, &p.FirstParagraph)
+		FROM articles WHERE slug = ?`, slug), a, &p.WordCount, &p.FirstParagraph)
 	if err != nil {
-		return nil, err
-	}
-	if a.Published, err = parseDate(published); err != nil {
-		return nil, err
-	}
-	if a.Books, err = loadBooks(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	// The size of every block, in one row rather than a row each (ten

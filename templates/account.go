@@ -49,8 +49,9 @@ type AccountPage struct {
 	Name  string
 	Admin bool
 	Since Date
-	// Notice says what the last action did; empty for none.
-	Notice          string
+	// Done names what the last action did (password, session, token,
+	// feed); empty, or anything else, for none.
+	Done            string
 	PasswordProblem string
 	TokenProblem    string
 	// NewToken is a token just made, shown this once; NewTokenLabel its
@@ -104,4 +105,19 @@ func (p AccountPage) Who() string {
 		s += ", since " + p.Since.Text
 	}
 	return s
+}
+
+// Notice says what the last action did, or "".
+func (p AccountPage) Notice() string {
+	switch p.Done {
+	case "password":
+		return "Your password was changed. Every other session was ended."
+	case "session":
+		return "The session was ended."
+	case "token":
+		return "The token was revoked."
+	case "feed":
+		return "Your list's feed has a new address. The old one no longer works."
+	}
+	return ""
 }

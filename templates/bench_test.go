@@ -23,7 +23,7 @@ func BenchmarkRender(b *testing.B) {
 		id := fmt.Sprintf("p%07d", i)
 		article.Blocks = append(article.Blocks, Block{ID: id, Kind: readingroom.KindParagraph, Text: para, Permalink: "/a/s/p/" + id + "#p-" + id})
 	}
-	search := SearchPage{Page: page, Query: "lamps", Searched: "lamps", Total: 1000, Capped: true, Number: 1, Pages: 50, Start: 1}
+	search := SearchPage{Page: page, Query: "lamps", Total: 1000, Capped: true, Number: 1, Pages: 50, Start: 1}
 	for i := range 20 {
 		r := SearchResult{URL: fmt.Sprintf("/a/lamps-%d", i), Title: "Lamps and lanterns", Byline: "By Ann", Matches: 5}
 		for k := range 3 {

@@ -197,3 +197,93 @@ type PassageRef struct {
 	Href   string
 	Label  string
 }
+
+// ListImportPage restores a reader's list from a file of W3C annotations.
+type ListImportPage struct {
+	Page
+	Report   *ListImportReport // nil before an upload
+	Problem  string            // why the file could not be read; nothing was imported
+	MaxItems int
+	MaxMiB   int
+}
+
+// ListImportReport counts what became of the items of an imported list.
+type ListImportReport struct {
+	Restored, Moved, Fuzzy, Orphaned, ArticleMissing, AlreadyThere int
+	// Missing names some of the articles not in this room.
+	Missing []string
+}
+
+// Count adds one item with the outcome the store reported (restored,
+// moved, fuzzy, orphaned, article_missing or already_there).
+func (r *ListImportReport) Count(outcome string) {
+	switch outcome {
+	case "restored":
+		r.Restored++
+	case "moved":
+		r.Moved++
+	case "fuzzy":
+		r.Fuzzy++
+	case "orphaned":
+		r.Orphaned++
+	case "article_missing":
+		r.ArticleMissing++
+	case "already_there":
+		r.AlreadyThere++
+	}
+}
+
+// Added is how many items the import added to the list.
+func (r ListImportReport) Added() int {
+	return r.Restored + r.Moved + r.Fuzzy + r.Orphaned + r.ArticleMissing
+}
+
+// Summary is the report's first line.
+func (r ListImportReport) Summary() string {
+	s := "Added " + ItemCount(r.Added()) + " to your list"
+	if r.AlreadyThere > 0 {
+		s += "; " + ItemCount(r.AlreadyThere) + " " + were(r.AlreadyThere) + " there already"
+	}
+	return s + "."
+}
+
+// Lines say, one outcome a line, what became of the items added.
+func (r ListImportReport) Lines() []string {
+	var out []string
+	add := func(n int, what string) {
+		if n > 0 {
+			out = append(out, ItemCount(n)+" "+what)
+		}
+	}
+	add(r.Restored, "found just where "+pronoun(r.Restored)+" stood")
+	add(r.Moved, "found elsewhere in "+their(r.Moved)+" article")
+	add(r.Fuzzy, "found with changes: the article's words differ a little from the saved quote")
+	add(r.Orphaned, "no longer in "+their(r.Orphaned)+" article, kept with "+their(r.Orphaned)+" quote and note")
+	if r.ArticleMissing == 1 {
+		add(1, "waiting: its article is not in this room yet, and joins it when an admin imports it")
+	} else {
+		add(r.ArticleMissing, "waiting: their articles are not in this room yet, and each joins its article when an admin imports it")
+	}
+	return out
+}
+
+func were(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "they"
+}
+
+func their(n int) string {
+	if n == 1 {
+		return "its"
+	}
+	return "their"
+}

@@ -16,8 +16,6 @@ type SearchPage struct {
 	// Query is what the reader typed, made safe to show: it is also in
 	// the header's search box (Page.SearchQuery).
 	Query string
-	// Searched is the query as understood, in the query language.
-	Searched string
 	// Notes say what was ignored in the query.
 	Notes []string
 	// Message replaces the results when there are none to show for a

@@ -37,15 +37,14 @@ func TestSearchBoxPrefilledAndEscaped(t *testing.T) {
 
 func TestSearchResultsRender(t *testing.T) {
 	p := SearchPage{
-		Page:     page,
-		Query:    "lamp*",
-		Searched: "lamp*",
-		Notes:    []string{"“year:x” is not a year."},
-		Total:    3,
-		Number:   2,
-		Pages:    2,
-		Start:    21,
-		PrevURL:  SearchURL("lamp*", 1),
+		Page:    page,
+		Query:   "lamp*",
+		Notes:   []string{"“year:x” is not a year."},
+		Total:   3,
+		Number:  2,
+		Pages:   2,
+		Start:   21,
+		PrevURL: SearchURL("lamp*", 1),
 		Results: []SearchResult{{
 			URL:     "/a/lamps",
 			Title:   "Lamps & <lanterns>",
@@ -106,9 +105,9 @@ func TestSearchStates(t *testing.T) {
 		class string
 	}{
 		{"intro", SearchPage{Examples: SearchExamples(testSamples)}, "search-intro"},
-		{"message", SearchPage{Query: "-x", Searched: "-x", Message: "Add a word."}, "search-message"},
-		{"none", SearchPage{Query: "x", Searched: "x", Widen: []Link{{Text: "Check the spelling."}}}, "search-none"},
-		{"results", SearchPage{Query: "x", Searched: "x", Total: 1, Results: []SearchResult{{Title: "X", URL: "/a/x"}}}, "results"},
+		{"message", SearchPage{Query: "-x", Message: "Add a word."}, "search-message"},
+		{"none", SearchPage{Query: "x", Widen: []Link{{Text: "Check the spelling."}}}, "search-none"},
+		{"results", SearchPage{Query: "x", Total: 1, Results: []SearchResult{{Title: "X", URL: "/a/x"}}}, "results"},
 	}
 	for _, tt := range tests {
 		tt.p.Page = page
@@ -120,6 +119,13 @@ func TestSearchStates(t *testing.T) {
 			}
 			if got := len(find(doc, byClass(c))); got != want {
 				t.Errorf("%s: %d .%s, want %d", tt.name, got, c, want)
+			}
+		}
+		// The query is said once: "Nothing matches x" needs no "You
+		// searched for x" above it.
+		if tt.p.Query != "" {
+			if got := len(find(doc, byClass("search-query"))); got != 1 {
+				t.Errorf("%s: the query is shown %d times, want once", tt.name, got)
 			}
 		}
 	}

@@ -52,6 +52,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		"/list",
 		"/list?q=nothingatallmatchesthis",
 		"/list/tags",
+		"/list/import",
 	}
 	// Ada's list: the article, a passage with a note and tags, and a
 	// passage since orphaned.

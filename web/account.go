@@ -15,24 +15,14 @@ const accountPath = "/account"
 
 // account shows the reader's account: password, sessions and API tokens.
 func (s *server) account(w http.ResponseWriter, r *http.Request) {
-	var notice string
-	switch r.URL.Query().Get("done") {
-	case "password":
-		notice = "Your password was changed. Every other session was ended."
-	case "session":
-		notice = "The session was ended."
-	case "token":
-		notice = "The token was revoked."
-	case "feed":
-		notice = "Your list's feed has a new address. The old one no longer works."
-	}
-	s.renderAccount(w, r, http.StatusOK, accountView{Notice: notice})
+	// ?done= names what the last form did; the page says it.
+	s.renderAccount(w, r, http.StatusOK, accountView{Done: r.URL.Query().Get("done")})
 }
 
 // accountView is what one rendering of the account page adds to the
 // stored account: a notice, a form's problem, a token just made.
 type accountView struct {
-	Notice          string
+	Done            string
 	PasswordProblem string
 	TokenProblem    string
 	NewToken        string
@@ -62,7 +52,7 @@ func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		Name:            me.User.Name,
 		Admin:           me.User.IsAdmin(),
 		Since:           templates.NewDate(me.User.Created),
-		Notice:          v.Notice,
+		Done:            v.Done,
 		PasswordProblem: v.PasswordProblem,
 		TokenProblem:    v.TokenProblem,
 		NewToken:        v.NewToken,

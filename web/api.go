@@ -122,7 +122,7 @@ func (s *server) apiArticles(w http.ResponseWriter, r *http.Request) {
 	}
 	perPage, ok := pageNumber(q.Get("per_page"), apiPerPage)
 	if !ok || perPage > apiMaxPerPage {
-		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "per_page must be a whole number from 1 to %d", apiMaxPerPage))
+		s.fail(w, r, readingroom.FieldErrorf(readingroom.EINVALID, "per_page", "per_page must be a whole number from 1 to %d.", apiMaxPerPage))
 		return
 	}
 	list, total, err := s.db.ListArticles(r.Context(), perPage, (page-1)*perPage)

@@ -117,11 +117,7 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 		if ts.Neighbour != "" {
 			p.Removed.NeighbourURL = paragraphPath(a.Slug, ts.Neighbour) + "#p-" + ts.Neighbour
 		}
-		p.Description = excerpt(ts.Text, describeLen)
-		p.Preview.Description = p.Description
-		p.Preview.URL = base + paragraphPath(a.Slug, ts.ID)
-		p.Preview.Image = p.Preview.URL + "/card.png"
-		p.Preview.ImageAlt = paragraphCardAlt(a, ts.Text)
+		previewParagraph(&p, base, a, ts.ID, ts.Text)
 		if err := s.addReader(r, pg, &p); err != nil {
 			s.fail(w, r, err)
 			return
@@ -137,18 +133,22 @@ func (s *server) paragraph(w http.ResponseWriter, r *http.Request) {
 	a = &pg.Article
 	p := s.articlePage(r, pg, ref.ID)
 	p.Shared = &templates.Block{ID: b.ID, Kind: b.Kind, Text: b.Text}
-	// A paragraph's own link previews that paragraph, not the article,
-	// with an image of its words.
-	p.Description = excerpt(b.Text, describeLen)
-	p.Preview.Description = p.Description
-	p.Preview.URL = base + paragraphPath(a.Slug, ref.ID)
-	p.Preview.Image = p.Preview.URL + "/card.png"
-	p.Preview.ImageAlt = paragraphCardAlt(a, b.Text)
+	previewParagraph(&p, base, a, ref.ID, b.Text)
 	if err := s.addReader(r, pg, &p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.renderPage(w, r, templates.Article(p))
+}
+
+// previewParagraph makes p, a page for the paragraph id of a, preview
+// that paragraph rather than the article, with an image of its words.
+func previewParagraph(p *templates.ArticlePage, base string, a *readingroom.Article, id, text string) {
+	p.Description = excerpt(text, describeLen)
+	p.Preview.Description = p.Description
+	p.Preview.URL = base + paragraphPath(a.Slug, id)
+	p.Preview.Image = p.Preview.URL + "/card.png"
+	p.Preview.ImageAlt = paragraphCardAlt(a, text)
 }
 
 // paragraphNotFound answers a paragraph id the article never had (a
@@ -270,10 +270,19 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 	if userFrom(r.Context()).IsAdmin() {
 		p.DeleteURL = deletePath(a.Slug)
 	}
-	p.Preview = &templates.Preview{
+	p.Preview = articlePreview(base, pg, p.Description)
+	addBlocks(&p, pg, base, marked)
+	return p
+}
+
+// articlePreview is the link preview of an article's page: its title,
+// description and card.
+func articlePreview(base string, pg *store.ArticlePage, description string) *templates.Preview {
+	a := &pg.Article
+	v := &templates.Preview{
 		Title:       a.Title,
-		Description: p.Description,
-		URL:         p.URL,
+		Description: description,
+		URL:         base + articlePath(a.Slug),
 		Type:        "article",
 		Image:       base + articlePath(a.Slug) + "/card.png",
 		ImageAlt:    "The article " + a.Title + ": " + describe(pg),
@@ -281,9 +290,16 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 		ImageHeight: templates.CardHeight,
 	}
 	if !a.Published.IsZero() {
-		p.Preview.Published = a.Published.Format(time.DateOnly)
+		v.Published = a.Published.Format(time.DateOnly)
 	}
+	return v
+}
 
+// addBlocks gives p the blocks of its page, each with its links; the
+// lead image's caption apart; and the outline of its headings, when
+// there are enough of them.
+func addBlocks(p *templates.ArticlePage, pg *store.ArticlePage, base, marked string) {
+	a := &pg.Article
 	seenParagraph := false
 	for _, b := range a.Blocks {
 		v := templates.Block{
@@ -321,7 +337,6 @@ func (s *server) articlePage(r *http.Request, pg *store.ArticlePage, marked stri
 	if len(p.Outline) < outlineMinSections {
 		p.Outline = nil
 	}
-	return p
 }
 
 // outlineMinSections is how many sections an article needs before it gets

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -119,16 +118,7 @@ func TestBrowserPermalinks(t *testing.T) {
 	defer cancel()
 
 	// Writing to the clipboard needs the permission a click would give.
-	c := chromedp.FromContext(ctx)
-	for _, name := range []string{"clipboard-read", "clipboard-write"} {
-		if _, err := cdp.Call(ctx, c.Browser, browser.SetPermission, browser.SetPermissionParams{
-			Permission: &browser.PermissionDescriptor{Name: name, AllowWithoutSanitization: true},
-			Setting:    browser.PermissionSettingGranted,
-			Origin:     srv.URL,
-		}); err != nil {
-			t.Fatalf("grant %s: %v", name, err)
-		}
-	}
+	browsertest.GrantClipboard(ctx, t, srv.URL)
 
 	war, lamps, long := a.Blocks[30], a.Blocks[31], a.Blocks[32]
 	articleURL := srv.URL + "/a/" + a.Slug

@@ -54,6 +54,18 @@ var explanations = map[int]struct{ title, help string }{
 	http.StatusInternalServerError:   {"Something went wrong", "Please try again in a moment."},
 }
 
+// fieldHeading is the heading of a page for an error in one field of a
+// request with the given status.
+func fieldHeading(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "Part of that address isn't right"
+	case http.StatusRequestEntityTooLarge:
+		return "That was too much at once"
+	}
+	return "That couldn't be saved"
+}
+
 // crossSiteHelp explains a request the cross-origin protection refused.
 const crossSiteHelp = "It seemed to come from another site. If you followed a link or sent a form from elsewhere, start again from the library."
 
@@ -162,6 +174,11 @@ func (s *server) respondErrorField(w http.ResponseWriter, r *http.Request, statu
 	}
 	if help == "" {
 		help = ex.help
+	}
+	if field != "" {
+		// A field's message says what to correct, which is the page's
+		// text; its heading is a sentence about the request.
+		heading, help = fieldHeading(status), heading
 	}
 	p := templates.ErrorPage{
 		Page:    s.page(r, ex.title, ""),

@@ -136,7 +136,7 @@ func queryParams(r *http.Request) (url.Values, error) {
 // errBadPage answers a page parameter that is not a page number at all,
 // everywhere: a page number past the end is another matter (404 for a
 // page, an empty list in the API).
-var errBadPage = readingroom.Errorf(readingroom.EINVALID, "page must be a whole number from 1")
+var errBadPage = readingroom.FieldErrorf(readingroom.EINVALID, "page", "The page must be a whole number from 1.")
 
 // pageNumber parses a page number from a query parameter: empty gives def;
 // anything but a whole number from 1 is not ok. The upper bound keeps

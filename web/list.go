@@ -46,14 +46,14 @@ func entry(it store.ListItem, back string) templates.ListEntry {
 	return e
 }
 
-// continueURL leads to the paragraph the reader stopped at, if the
-// article still has it (as a block, or an alias of one, whose anchor the
-// page keeps).
+// continueURL leads to the paragraph the reader stopped at: its
+// permalink, which opens the page of a long article that holds it, and
+// follows the paragraph if it was moved, merged or removed since.
 func continueURL(slug, pid string) string {
 	if pid == "" {
 		return ""
 	}
-	return articlePath(slug) + "#p-" + pid
+	return paragraphPath(slug, pid) + "#p-" + pid
 }
 
 // listPage is /list: the reader's items, filtered, a page at a time.
@@ -161,7 +161,7 @@ func (s *server) saveForm(w http.ResponseWriter, r *http.Request) {
 	if next == "" {
 		next = articlePath(slug)
 		if pid != "" {
-			next += "#p-" + pid
+			next = paragraphPath(slug, pid) + "#p-" + pid
 		}
 	}
 	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
@@ -225,7 +225,11 @@ func (s *server) stoppedHere(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, articlePath(a.Slug)+"#p-"+pid, http.StatusSeeOther)
+	next := continueURL(a.Slug, pid)
+	if next == "" {
+		next = articlePath(a.Slug)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // addReader fills in what an article page offers a signed-in reader: to
@@ -259,9 +263,7 @@ func (s *server) addReader(r *http.Request, pg *store.ArticlePage, p *templates.
 	if _, ok := saved[a.Slug]; ok {
 		rd.SavedURL = listPath + "?article=" + a.Slug
 	}
-	if pid := positions[a.Slug]; pid != "" && hasAnchor(a, pid) {
-		rd.ContinueURL = continueURL(a.Slug, pid)
-	}
+	rd.ContinueURL = continueURL(a.Slug, positions[a.Slug])
 	marks := markPassages(a, pg.TextOffset, passages, rd, p.Path)
 	apply := func(b *templates.Block) {
 		b.StopAction = rd.PositionAction
@@ -277,22 +279,6 @@ func (s *server) addReader(r *http.Request, pg *store.ArticlePage, p *templates.
 	}
 	p.Reader = rd
 	return nil
-}
-
-// hasAnchor reports whether the page of a has an anchor for pid: a block
-// or an alias of one.
-func hasAnchor(a *readingroom.Article, pid string) bool {
-	for _, b := range a.Blocks {
-		if b.ID == pid {
-			return true
-		}
-		for _, al := range b.Aliases {
-			if al == pid {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // blockMarks are the reader's passages in one block: the byte ranges of

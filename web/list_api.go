@@ -138,14 +138,14 @@ func listFilter(q url.Values) (store.ListFilter, readingroom.Query, int, error) 
 		Slug:  q.Get("article"),
 	}
 	if f.State != "" && !f.State.Valid() {
-		return f, readingroom.Query{}, 0, readingroom.FieldErrorf(readingroom.EINVALID, "state", "state must be unread, read or archived.")
+		return f, readingroom.Query{}, 0, readingroom.FieldErrorf(readingroom.EINVALID, "state", "The state must be unread, read or archived.")
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
-		return f, readingroom.Query{}, 0, readingroom.FieldErrorf(readingroom.EINVALID, "kind", "kind must be article or passage.")
+		return f, readingroom.Query{}, 0, readingroom.FieldErrorf(readingroom.EINVALID, "kind", "The kind must be article or passage.")
 	}
 	page, ok := pageNumber(q.Get("page"), 1)
 	if !ok {
-		return f, readingroom.Query{}, 0, readingroom.FieldErrorf(readingroom.EINVALID, "page", "page must be a whole number from 1.")
+		return f, readingroom.Query{}, 0, readingroom.FieldErrorf(readingroom.EINVALID, "page", "The page must be a whole number from 1.")
 	}
 	query := readingroom.ParseQuery(q.Get("q"))
 	f.Query = query

@@ -164,6 +164,14 @@ func TestListAPI(t *testing.T) {
 	if v := decode(t, body); v["note"] != "<b>not bold</b>" || v["state"] != "read" {
 		t.Errorf("patching the state changed more: %s", body)
 	}
+	before := decode(t, body)
+	for _, patch := range []string{`{}`, `{"note": null, "tags": null, "state": null}`} {
+		res, body = rm.sendJSON(rob, http.MethodPatch, path, patch)
+		wantStatusBody(t, "patch "+patch, res, body, http.StatusOK)
+		if v := decode(t, body); fmt.Sprint(v) != fmt.Sprint(before) {
+			t.Errorf("patch %s changed the item:\n got %v\nwant %v", patch, v, before)
+		}
+	}
 	res, body = rm.sendJSON(rob, http.MethodDelete, path, nil)
 	wantStatusBody(t, "delete", res, body, http.StatusNoContent)
 	res, body = rm.sendJSON(rob, http.MethodGet, path, nil)

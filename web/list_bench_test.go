@@ -141,8 +141,10 @@ func BenchmarkListPage(b *testing.B) {
 			})
 		}
 	}
-	if _, err := br.db.ImportItems(ctx, br.user.ID, items); err != nil {
-		b.Fatal(err)
+	for part := range slices.Chunk(items, store.MaxImportItems) {
+		if _, err := br.db.ImportItems(ctx, br.user.ID, part); err != nil {
+			b.Fatal(err)
+		}
 	}
 	if _, total, _ := br.db.List(ctx, br.user.ID, store.ListFilter{}); total != 10_000 {
 		b.Fatalf("%d items, want 10,000", total)

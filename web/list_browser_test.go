@@ -2,11 +2,16 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/store"
@@ -133,6 +138,10 @@ func TestBrowserReadingList(t *testing.T) {
 	if n := eval[int](ctx, t, `document.querySelectorAll('.list-entry').length`); n != 3 {
 		t.Errorf("%d entries on /list, want the article and two passages", n)
 	}
+	// Times in the reader's own zone; the room's UTC as the title.
+	if got := eval[[]string](ctx, t, `(() => { const m = document.querySelector('time.moment'); return [m.textContent, m.title]; })()`); strings.HasSuffix(got[0], "UTC") || !strings.HasSuffix(got[1], "UTC") {
+		t.Errorf("the time an item was saved reads %q (title %q), want the local time with UTC as its title", got[0], got[1])
+	}
 	href := eval[string](ctx, t, `[...document.querySelectorAll('.item-quote a')].find(a => a.textContent.includes("readers worked")).href`)
 	if !strings.Contains(href, "/p/"+war.ID+"#:~:text=") {
 		t.Fatalf("the passage links to %s", href)
@@ -149,26 +158,68 @@ func TestBrowserReadingList(t *testing.T) {
 		t.Errorf("the Markdown export:\n%s", md)
 	}
 
-	// Read to the end: the room hears where the reader is, and the saved
-	// article is read.
-	run("open the article again", chromedp.Navigate(articleURL), chromedp.WaitVisible(chromedp.CSS(`main`)))
-	eval[any](ctx, t, `(() => {
-		const f = window.fetch;
-		window.__puts = [];
-		window.fetch = (url, opts) => f(url, opts).then((r) => {
-			if (opts && opts.method === "PUT") window.__puts.push(JSON.parse(opts.body).paragraph + ":" + r.status);
-			return r;
-		});
-	})()`)
+	// The list exported as annotations and imported again from the form:
+	// every item is there already, and the page says so.
+	annotations, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("/list/export.json").then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("export as annotations: %v", err)
+	}
+	exported := filepath.Join(t.TempDir(), "export.json")
+	if err := os.WriteFile(exported, []byte(annotations), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("import the list again",
+		chromedp.Navigate(srv.URL+"/list"),
+		chromedp.Click(chromedp.CSS(`a[href="/list/import"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#list-import-file`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#list-import-file`), []string{exported}),
+		chromedp.Click(chromedp.CSS(`.list-import button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.import-summary`)),
+	)
+	if got := eval[string](ctx, t, `document.querySelector('.import-summary').textContent`); got != "Added 0 items to your list; 3 items were there already." {
+		t.Errorf("importing the list again: %q", got)
+	}
+
+	// A link to the last paragraph: the browser's jump there is not
+	// reading; the reader's own key to the end is, and the saved article
+	// is then read.
 	last := a.Blocks[len(a.Blocks)-1].ID
-	eval[any](ctx, t, `document.getElementById("p-`+last+`").scrollIntoView({block: "end"})`)
+	run("record the position sent",
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `(() => {
+				const f = window.fetch;
+				window.__puts = [];
+				window.fetch = (url, opts) => {
+					const put = opts && opts.method === "PUT";
+					if (put) window.__puts.push(JSON.parse(opts.body).paragraph);
+					return f(url, opts).then((r) => {
+						if (put) window.__puts.push(JSON.parse(opts.body).paragraph + ":" + r.status);
+						return r;
+					});
+				};
+			})()`})
+			return chromedp.Void{}, err
+		},
+		chromedp.Navigate(srv.URL+"/a/"+a.Slug+"/p/"+last+"#p-"+last),
+		chromedp.WaitVisible(chromedp.CSS(`main`)),
+	)
+	waitFor(ctx, t, "the jump to the paragraph", `scrollY > 0`)
+	// Two frames for the scroll event, then a timer after any the
+	// handler set.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(true)))))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	if puts := eval[[]string](ctx, t, `window.__puts`); len(puts) != 0 {
+		t.Errorf("opening a paragraph link sent positions %q", puts)
+	}
+	run("the reader's End key", chromedp.KeyEvent(kb.End))
 	waitFor(ctx, t, "the last paragraph sent", `window.__puts.includes("`+last+`:204")`)
 	arts, _, _ := db.List(t.Context(), rob.ID, store.ListFilter{Kind: readingroom.ItemArticle})
 	if len(arts) != 1 || arts[0].State != readingroom.StateRead {
 		t.Errorf("the article after reading to its end: %+v", arts)
 	}
 	run("the library", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`.entries`)))
-	if got := eval[string](ctx, t, `document.querySelector('.entry .continue')?.getAttribute('href') ?? ""`); got != "/a/"+a.Slug+"#p-"+last {
+	if got := eval[string](ctx, t, `document.querySelector('.entry .continue')?.getAttribute('href') ?? ""`); got != "/a/"+a.Slug+"/p/"+last+"#p-"+last {
 		t.Errorf("the library's Continue link is %q", got)
 	}
 

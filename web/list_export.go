@@ -3,10 +3,10 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/templates"
 )
 
 // A reader's list leaves the room in open formats: Markdown to read, the
@@ -110,9 +111,10 @@ func listMarkdown(base, owner string, now time.Time, items []store.ListItem) str
 			fmt.Fprintf(&sb, "[%s](%s)\n", mdEscape(g.article.Title), base+articlePath(g.article.Slug))
 		}
 		if g.saved != nil {
+			// As for a passage: the reader's note, then the facts.
+			mdNote(&sb, g.saved.Note)
 			sb.WriteString("\n")
 			mdFacts(&sb, base, *g.saved, "Saved")
-			mdNote(&sb, g.saved.Note)
 		}
 		for _, it := range g.items {
 			sb.WriteString("\n")
@@ -291,8 +293,9 @@ func (t annoTargetJSON) MarshalJSON() ([]byte, error) {
 
 // annotationsOf writes a reader's list as an AnnotationCollection: one
 // annotation per item. A passage targets its article with a
-// TextQuoteSelector (as saved) and a TextPositionSelector (where it last
-// stood), and is "highlighting", or "commenting" when it has a note; an
+// TextQuoteSelector (as saved) and a TextPositionSelector (where it
+// stands; none when that is not known: orphaned, or its article
+// missing), and is "highlighting", or "commenting" when it has a note; an
 // article is a "bookmarking" of it. The note is a TextualBody (plain
 // text, purpose commenting), each tag one (purpose tagging), and the
 // reading state one (purpose classifying: unread, read or archived).
@@ -329,15 +332,14 @@ func annotationsOf(base, owner string, items []store.ListItem) annoCollection {
 			if it.Note != "" {
 				a.Motivation = "commenting"
 			}
-			start, end := it.Found.Position.Start, it.Found.Position.End
-			a.Target = annoTargetJSON{annoSpecific: &annoSpecific{
-				Type:   "SpecificResource",
-				Source: source,
-				Selector: []annoSelector{
-					{Type: "TextQuoteSelector", Exact: it.Quote.Exact, Prefix: it.Quote.Prefix, Suffix: it.Quote.Suffix},
-					{Type: "TextPositionSelector", Start: &start, End: &end},
-				},
-			}}
+			sels := []annoSelector{{Type: "TextQuoteSelector", Exact: it.Quote.Exact, Prefix: it.Quote.Prefix, Suffix: it.Quote.Suffix}}
+			// Where an orphaned passage, or one whose article is missing,
+			// stands is not known: it gets no position.
+			if it.Found.Anchor != readingroom.AnchorOrphaned && !it.Article.Missing {
+				start, end := it.Found.Position.Start, it.Found.Position.End
+				sels = append(sels, annoSelector{Type: "TextPositionSelector", Start: &start, End: &end})
+			}
+			a.Target = annoTargetJSON{annoSpecific: &annoSpecific{Type: "SpecificResource", Source: source, Selector: sels}}
 		}
 		c.First.Items = append(c.First.Items, a)
 	}
@@ -419,7 +421,7 @@ func tagURI(base string, since time.Time, specific string) string {
 }
 
 // listFeed writes a reader's newest items as an Atom feed.
-func listFeed(base, self string, owner *readingroom.User, items []store.ListItem) atomFeed {
+func listFeed(ctx context.Context, base, self string, owner *readingroom.User, items []store.ListItem) (atomFeed, error) {
 	f := atomFeed{
 		NS:        atomNS,
 		ID:        tagURI(base, owner.Created, "reading-list/"+itoa(owner.ID)),
@@ -445,40 +447,20 @@ func listFeed(base, self string, owner *readingroom.User, items []store.ListItem
 		for _, t := range it.Tags {
 			e.Categories = append(e.Categories, atomCategory{Term: t})
 		}
-		var content strings.Builder
 		if it.Kind == readingroom.ItemPassage {
 			e.Title = "“" + excerpt(it.Quote.Exact, 80) + "” — " + it.Article.Title
-			content.WriteString("<blockquote>" + htmlParagraphs(it.Quote.Exact) + "</blockquote>")
-			switch it.Found.Anchor {
-			case readingroom.AnchorOrphaned:
-				if !it.Article.Missing {
-					content.WriteString("<p><em>No longer in the article.</em></p>")
-				}
-			case readingroom.AnchorFuzzy:
-				content.WriteString("<p>The article now reads:</p><blockquote>" + htmlParagraphs(it.Found.Text) + "</blockquote>")
-			}
 		}
-		if it.Article.Missing {
-			content.WriteString("<p><em>The article is no longer in the room.</em></p>")
+		var content strings.Builder
+		if err := templates.FeedContent(templates.FeedEntry{
+			Passage: it.Kind == readingroom.ItemPassage, Quote: it.Quote.Exact, Anchor: it.Found.Anchor, Now: it.Found.Text,
+			ArticleMissing: it.Article.Missing, Note: it.Note, State: it.State,
+		}).Render(ctx, &content); err != nil {
+			return atomFeed{}, err
 		}
-		if it.Note != "" {
-			content.WriteString(htmlParagraphs(it.Note))
-		}
-		content.WriteString("<p>" + html.EscapeString(string(it.State)) + "</p>")
 		e.Content = atomContent{Type: "html", Body: content.String()}
 		f.Entries = append(f.Entries, e)
 	}
-	return f
-}
-
-// htmlParagraphs writes text as escaped HTML paragraphs, its single line
-// breaks kept.
-func htmlParagraphs(text string) string {
-	var sb strings.Builder
-	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		sb.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(strings.TrimSpace(p)), "\n", "<br>") + "</p>")
-	}
-	return sb.String()
+	return f, nil
 }
 
 // feed is /list/feed/{secret}.atom. It needs no session: the secret is
@@ -496,11 +478,16 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.baseURL(r)
+	feed, err := listFeed(r.Context(), base, base+feedPath(secret), owner, items)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
-	if err := enc.Encode(listFeed(base, base+feedPath(secret), owner, items)); err != nil {
+	if err := enc.Encode(feed); err != nil {
 		s.fail(w, r, err)
 		return
 	}

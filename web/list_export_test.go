@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/readingroom/readingroom"
 )
 
@@ -70,7 +72,8 @@ func TestExportMarkdown(t *testing.T) {
 			"4 items",
 			"\n## [Trump's permanent revolution](" + f.srv.URL + "/a/" + a.Slug + ")\n",
 			"*Saved ", "tags: Politics, 2017",
-			"Read for the \\*campaign\\* chapter\n",
+			// The saved article's note before its facts, as a passage's.
+			"Read for the \\*campaign\\* chapter\n\n*Saved ",
 			"> with a tweet\n",
 			"\\<script\\>alert(1)\\</script\\>  \n\\# not a heading\n\nsecond \\[paragraph\\](x)\n",
 			"[permalink](" + f.srv.URL + "/a/" + a.Slug + "/p/" + a.Blocks[1].ID + "#:~:text=",
@@ -259,6 +262,20 @@ func TestExportAnnotations(t *testing.T) {
 	if got := text.Slice(readingroom.Position{Start: int(p["start"].(float64)), End: int(p["end"].(float64))}); got != "with a tweet" {
 		t.Errorf("the TextPositionSelector selects %q", got)
 	}
+	// A passage whose place is not known has no position: its article
+	// is missing here. A fuzzy one has where it stands now.
+	for what, want := range map[string][]string{
+		"gone":  {"TextQuoteSelector"},
+		"fuzzy": {"TextQuoteSelector", "TextPositionSelector"},
+	} {
+		var got []string
+		for _, s := range byID[f.ids[what]]["target"].(map[string]any)["selector"].([]any) {
+			got = append(got, s.(map[string]any)["type"].(string))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s passage: selectors %q, want %q", what, got, want)
+		}
+	}
 	bodies := note["body"].([]any)
 	first := bodies[0].(map[string]any)
 	if first["type"] != "TextualBody" || first["purpose"] != "commenting" || first["format"] != "text/plain" ||
@@ -282,8 +299,16 @@ func TestExportAnnotations(t *testing.T) {
 	res, out = f.send(f.ada, http.MethodPost, "/api/list/import", strings.NewReader(body), nil)
 	wantStatusBody(t, "import into Ada's list", res, out, http.StatusOK)
 	v := decode(t, out)
-	if v["restored"] != 2.0 || v["article_missing"] != 1.0 || v["already_there"] != 1.0 {
+	if v["restored"] != 1.0 || v["fuzzy"] != 1.0 || v["moved"] != 0.0 || v["orphaned"] != 0.0 || v["article_missing"] != 1.0 || v["already_there"] != 1.0 {
 		t.Errorf("import into Ada's list: %s", out)
+	}
+	outcomes := map[string]string{}
+	for _, x := range v["items"].([]any) {
+		it := x.(map[string]any)
+		outcomes[fmt.Sprint(it["outcome"])] = fmt.Sprint(it["article"])
+	}
+	if outcomes["fuzzy"] != f.article.Slug || outcomes["article_missing"] != f.gone.Slug {
+		t.Errorf("import into Ada's list, outcomes by item: %v", outcomes)
 	}
 	_, list := f.sendJSON(f.ada, http.MethodGet, "/api/list?kind=passage", nil)
 	var got struct {
@@ -339,8 +364,19 @@ func TestImportListBadInput(t *testing.T) {
 			t.Errorf("%s: the database changed", tc.what)
 		}
 	}
+	// More items than an import takes: 413, naming the limit.
+	before := f.snapshot()
+	many := strings.Repeat(`{"type": "Annotation", "target": "http://x/a/one"},`, maxListImportItems)
+	res, body := f.send(f.rob, http.MethodPost, "/api/list/import", strings.NewReader("["+many+`{"type": "Annotation", "target": "http://x/a/two"}]`), nil)
+	wantStatusBody(t, "too many items", res, body, http.StatusRequestEntityTooLarge)
+	if msg := fmt.Sprint(decode(t, body)["error"]); !strings.Contains(msg, "at most 5000 items") || !strings.Contains(msg, "this one has 5001") {
+		t.Errorf("too many items: %s", body)
+	}
+	if f.snapshot() != before {
+		t.Error("too many items: the database changed")
+	}
 	// An annotation of an article this room never had is kept, reported.
-	res, body := f.send(f.rob, http.MethodPost, "/api/list/import", strings.NewReader(good(`"https://other.example/room/a/elsewhere"`)), nil)
+	res, body = f.send(f.rob, http.MethodPost, "/api/list/import", strings.NewReader(good(`"https://other.example/room/a/elsewhere"`)), nil)
 	wantStatusBody(t, "an unknown article", res, body, http.StatusOK)
 	if v := decode(t, body); v["article_missing"] != 1.0 || v["items"].([]any)[0].(map[string]any)["article"] != "elsewhere" {
 		t.Errorf("unknown article: %s", body)
@@ -476,6 +512,27 @@ func TestListFeed(t *testing.T) {
 	if strings.Contains(body, "ada") || strings.Contains(body, "<script>") {
 		t.Error("the feed holds Ada's note or raw markup")
 	}
+	// Each entry's content is HTML with the reader's words as text: the
+	// note's markup escaped, its line break kept; a changed passage with
+	// what the article now reads.
+	var contents []string
+	for _, e := range doc.Entries {
+		if len(e.Content) != 1 || e.Content[0].Type != "html" {
+			t.Fatalf("an entry's content: %+v", e.Content)
+		}
+		contents = append(contents, e.Content[0].Body)
+	}
+	// (Space after a tag is no matter in HTML.)
+	all := regexp.MustCompile(`>\s+`).ReplaceAllString(strings.Join(contents, "\n"), ">")
+	for _, want := range []string{
+		"<p>&lt;script&gt;alert(1)&lt;/script&gt;<br># not a heading</p><p>second [paragraph](x)</p>",
+		"<p>The article now reads:</p><blockquote><p>Every day is polling day in this White House.</p></blockquote>",
+		"<p>Unread</p>",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the feed's entries lack %q:\n%s", want, all)
+		}
+	}
 	if py := feedparserPython(t); py != "" {
 		script := `import feedparser, sys
 d = feedparser.parse(sys.stdin.buffer.read())
@@ -510,5 +567,152 @@ print(d.version, len(d.entries), d.feed.title, "|", d.entries[0].title, "|", d.e
 	}
 	if res, _ := f.call(f.client(), http.MethodGet, "/list/feed/guess.atom", nil, nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a guessed address: %d", res.StatusCode)
+	}
+}
+
+// A list restored before its article is imported: the item waits,
+// reported as article missing, and joins the article when an admin
+// imports it, marked and listed as any other.
+func TestRestoredItemsJoinArticleImportedLater(t *testing.T) {
+	rm := newRoom(t, Config{}, true)
+	rob, ada := rm.signIn("Rob", readerPassword), rm.signIn("Ada", adminPassword)
+	const source = "https://other.example/room/a/lamps-in-the-dome"
+	backup := `{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage", "items": [
+		{"type": "Annotation", "motivation": "bookmarking", "target": "` + source + `"},
+		{"type": "Annotation", "motivation": "commenting",
+		 "body": {"type": "TextualBody", "value": "See the bulbs", "purpose": "commenting"},
+		 "target": {"type": "SpecificResource", "source": {"id": "` + source + `", "dcterms:title": "Lamps in the dome"},
+			"selector": {"type": "TextQuoteSelector", "exact": "were fitted in 1902", "prefix": "The green-shaded lamps ", "suffix": " and are"}}}]}`
+	res, body := rm.send(rob, http.MethodPost, "/api/list/import", strings.NewReader(backup), nil)
+	wantStatusBody(t, "restore", res, body, http.StatusOK)
+	if v := decode(t, body); v["article_missing"] != 2.0 {
+		t.Fatalf("restore before the article: %s", body)
+	}
+	passageID := fmt.Sprint(decode(t, body)["items"].([]any)[1].(map[string]any)["id"])
+	_, body = rm.call(rob, http.MethodGet, "/list", nil, nil)
+	if !strings.Contains(body, "The article is no longer in this room.") {
+		t.Error("the waiting items are not shown as missing their article")
+	}
+
+	res, body = rm.upload(ada, "/import", rm.sameOrigin(), uploadFile{"one.txt", dumpOne})
+	wantStatusBody(t, "import the article", res, body, http.StatusOK)
+	a, err := rm.db.Article(t.Context(), "lamps-in-the-dome")
+	if err != nil {
+		t.Fatalf("the imported article: %v", err)
+	}
+
+	_, body = rm.sendJSON(rob, http.MethodGet, "/api/list/"+passageID, nil)
+	var it apiItem
+	if err := json.Unmarshal([]byte(body), &it); err != nil {
+		t.Fatal(err)
+	}
+	if it.Article.Missing || it.Anchor != "exact" || it.ParagraphID == nil || *it.ParagraphID != a.Blocks[0].ID || it.Position == nil {
+		t.Errorf("the restored passage after its article came: %s", body)
+	}
+	_, body = rm.call(rob, http.MethodGet, "/list", nil, nil)
+	doc := parse(t, body)
+	if n := len(find(doc, byClassName("list-entry"))); n != 2 || len(find(doc, hasClass("item-anchor"))) != 0 {
+		t.Errorf("/list: %d entries, %d with an anchor note; want 2 and none", n, len(find(doc, hasClass("item-anchor"))))
+	}
+	link := find(doc, func(n *html.Node) bool {
+		return n.Data == "a" && strings.Contains(attr(n, "href"), "#:~:text=") && strings.HasPrefix(attr(n, "href"), paragraphPath(a.Slug, a.Blocks[0].ID))
+	})
+	if len(link) != 1 {
+		t.Error("the passage does not link to its words in the article")
+	}
+	_, body = rm.call(rob, http.MethodGet, "/a/"+a.Slug, nil, nil)
+	if marks := find(parse(t, body), byClassName("passage")); len(marks) != 1 || text(marks[0]) != "were fitted in 1902" {
+		t.Errorf("the article page marks %d passages", len(marks))
+	}
+	// The article is saved once: saving it again finds the restored item.
+	res, body = rm.sendJSON(rob, http.MethodPost, "/api/list", m{"article": a.Slug})
+	wantStatusBody(t, "save the article again", res, body, http.StatusOK)
+}
+
+// The list import page: Rob's export restored into another reader's list
+// from the browser's form, the page saying what became of each item; a
+// second time adds nothing; a file that is not a list is refused with its
+// reason and nothing changes.
+func TestListImportPage(t *testing.T) {
+	f := newListFixture(t, Config{})
+	_, export := f.call(f.rob, http.MethodGet, "/list/export.json", nil, nil)
+	if _, err := f.db.CreateUser(t.Context(), "Cleo", readerPassword, readingroom.RoleReader); err != nil {
+		t.Fatal(err)
+	}
+	cleo := f.signIn("Cleo", readerPassword)
+
+	_, page := f.call(cleo, http.MethodGet, "/list", nil, nil)
+	if !strings.Contains(page, `href="/list/import"`) {
+		t.Error("the list does not offer to import one")
+	}
+	_, page = f.call(cleo, http.MethodGet, "/list/import", nil, nil)
+	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="file"`) {
+		t.Fatal("no upload form on /list/import")
+	}
+
+	res, page := f.upload(cleo, "/list/import", f.sameOrigin(), uploadFile{"export.json", export})
+	wantStatusBody(t, "import a list", res, page, http.StatusOK)
+	doc := parse(t, page)
+	summary := find(doc, byClassName("import-summary"))
+	if len(summary) != 1 || text(summary[0]) != "Added 4 items to your list." {
+		t.Fatalf("the report's summary: %v", func() string {
+			if len(summary) == 0 {
+				return "none"
+			}
+			return text(summary[0])
+		}())
+	}
+	lines := text(find(doc, byClassName("list-import-lines"))[0])
+	for _, want := range []string{"2 items found just where they stood", "1 item found with changes", "1 item waiting: its article is not in this room yet"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("the report lacks %q: %s", want, lines)
+		}
+	}
+	if !strings.Contains(page, "<cite>A piece soon gone</cite>") {
+		t.Error("the report does not name the missing article")
+	}
+	var n int
+	f.raw().QueryRow(`SELECT count(*) FROM list_items WHERE user_id = (SELECT id FROM users WHERE name = 'Cleo')`).Scan(&n)
+	if n != 4 {
+		t.Errorf("Cleo's list holds %d items, want 4", n)
+	}
+
+	// Again: all there already.
+	_, page = f.upload(cleo, "/list/import", f.sameOrigin(), uploadFile{"export.json", export})
+	if !strings.Contains(page, "Added 0 items to your list; 4 items were there already.") {
+		t.Errorf("a second import: %s", text(find(parse(t, page), byClassName("import-summary"))[0]))
+	}
+
+	// Not a list, empty, none, too many: refused with the reason, the
+	// form again, nothing added.
+	many := `{"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": [` +
+		strings.TrimSuffix(strings.Repeat(`{"type": "Annotation", "target": "`+f.srv.URL+`/a/`+f.article.Slug+`"},`, maxListImportItems+1), ",") + `]}}`
+	for _, tt := range []struct {
+		name   string
+		files  []uploadFile
+		status int
+	}{
+		{"not JSON", []uploadFile{{"list.json", "<html>not a list</html>"}}, http.StatusBadRequest},
+		{"empty", []uploadFile{{"list.json", " \n"}}, http.StatusBadRequest},
+		{"no file", nil, http.StatusBadRequest},
+		{"too many items", []uploadFile{{"list.json", many}}, http.StatusRequestEntityTooLarge},
+	} {
+		res, page := f.upload(cleo, "/list/import", f.sameOrigin(), tt.files...)
+		doc := parse(t, page)
+		if res.StatusCode != tt.status || len(find(doc, byClassName("problem"))) != 1 || len(find(doc, byTag("form"))) < 1 || goErrorText.MatchString(page) {
+			t.Errorf("%s: %d, want %d with the problem said and the form again", tt.name, res.StatusCode, tt.status)
+		}
+	}
+	f.raw().QueryRow(`SELECT count(*) FROM list_items WHERE user_id = (SELECT id FROM users WHERE name = 'Cleo')`).Scan(&n)
+	if n != 4 {
+		t.Errorf("after the refused files Cleo's list holds %d items, want 4", n)
+	}
+
+	// Signed out: to sign in. From another site: refused.
+	if res, _ := f.upload(f.client(), "/list/import", f.sameOrigin(), uploadFile{"export.json", export}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("signed out: %d, want a redirect to sign in", res.StatusCode)
+	}
+	if res, _ := f.upload(cleo, "/list/import", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, uploadFile{"export.json", export}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("from another site: %d, want 403", res.StatusCode)
 	}
 }

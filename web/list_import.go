@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,12 +14,14 @@ import (
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/store"
+	"github.com/readingroom/readingroom/templates"
 )
 
-// Limits of a list import: a list of 20,000 long notes fits.
+// Limits of a list import: store.MaxImportItems items, and a body in
+// which that many items with notes of 6,000 characters fit.
 const (
 	maxListImportBytes = 32 << 20
-	maxListImportItems = 100_000
+	maxListImportItems = store.MaxImportItems
 )
 
 // apiImportList is POST /api/list/import: it takes back what
@@ -29,30 +32,10 @@ func (s *server) apiImportList(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxListImportBytes)
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.fail(w, r, readingroom.Errorf(readingroom.ETOOLARGE, "A list to import can be at most %d MiB.", maxListImportBytes>>20))
-			return
-		}
-		s.fail(w, r, readingroom.Errorf(readingroom.EINVALID, "The body could not be read."))
+		s.fail(w, r, bodyError(err))
 		return
 	}
-	anns, err := readAnnotations(raw)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	items := make([]store.ImportedItem, len(anns))
-	for i, a := range anns {
-		if items[i], err = importedItem(a); err != nil {
-			var e *readingroom.Error
-			if errors.As(err, &e) {
-				err = readingroom.FieldErrorf(e.Code, fmt.Sprintf("items[%d].%s", i, e.Field), "Item %d: %s", i+1, e.Message)
-			}
-			s.fail(w, r, err)
-			return
-		}
-	}
-	res, err := s.db.ImportItems(r.Context(), userFrom(r.Context()).ID, items)
+	items, res, err := s.importList(r, raw)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -63,6 +46,10 @@ func (s *server) apiImportList(w http.ResponseWriter, r *http.Request) {
 		switch x.Outcome {
 		case store.ItemRestored:
 			out.Restored++
+		case store.ItemMoved:
+			out.Moved++
+		case store.ItemFuzzy:
+			out.Fuzzy++
 		case store.ItemArticleMissing:
 			out.ArticleMissing++
 		case store.ItemOrphaned:
@@ -74,10 +61,126 @@ func (s *server) apiImportList(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, out)
 }
 
+// bodyError is the error for a list to import that could not be read:
+// too large, or cut off.
+func bodyError(err error) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return readingroom.Errorf(readingroom.ETOOLARGE, "A list to import can be at most %d MiB.", maxListImportBytes>>20)
+	}
+	return readingroom.Errorf(readingroom.EINVALID, "The list could not be read.")
+}
+
+// importList reads raw, a list exported as Web Annotations, and restores
+// it into the signed-in reader's list: the items read, and what became of
+// each.
+func (s *server) importList(r *http.Request, raw []byte) ([]store.ImportedItem, []store.ImportResult, error) {
+	anns, err := readAnnotations(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	items := make([]store.ImportedItem, len(anns))
+	for i, a := range anns {
+		if items[i], err = importedItem(a); err != nil {
+			var e *readingroom.Error
+			if errors.As(err, &e) {
+				err = readingroom.FieldErrorf(e.Code, fmt.Sprintf("items[%d].%s", i, e.Field), "Item %d: %s", i+1, e.Message)
+			}
+			return nil, nil, err
+		}
+	}
+	res, err := s.db.ImportItems(r.Context(), userFrom(r.Context()).ID, items)
+	return items, res, err
+}
+
+// listImportPath is the page that restores a list from a file.
+const listImportPath = listPath + "/import"
+
+// listImportForm is GET /list/import: a form to restore a list exported
+// as W3C annotations, from this room or another.
+func (s *server) listImportForm(w http.ResponseWriter, r *http.Request) {
+	s.renderListImport(w, r, http.StatusOK, nil, "")
+}
+
+// listImportUpload is POST /list/import: the form's file, restored into
+// the reader's list, and the page says what became of its items. A file
+// that cannot be read is refused whole with the reason, and the form
+// shown again.
+func (s *server) listImportUpload(w http.ResponseWriter, r *http.Request) {
+	extendDeadlines(w)
+	r.Body = http.MaxBytesReader(w, r.Body, maxListImportBytes+64<<10) // the file, and the form around it
+	raw, err := readListFile(r)
+	var items []store.ImportedItem
+	var res []store.ImportResult
+	if err == nil {
+		items, res, err = s.importList(r, raw)
+	}
+	if err != nil {
+		if statusOf(err) == http.StatusInternalServerError {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderListImport(w, r, statusOf(err), nil, readingroom.ErrorMessage(err))
+		return
+	}
+	report := &templates.ListImportReport{}
+	for i, x := range res {
+		report.Count(string(x.Outcome))
+		if x.Outcome == store.ItemArticleMissing && len(report.Missing) < 20 {
+			report.Missing = append(report.Missing, cmp.Or(items[i].Title, items[i].Slug))
+		}
+	}
+	s.renderListImport(w, r, http.StatusOK, report, "")
+}
+
+// readListFile reads the one file of the list import form.
+func readListFile(r *http.Request) ([]byte, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, readingroom.Errorf(readingroom.EINVALID, "Choose a file to import.")
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, readingroom.Errorf(readingroom.EINVALID, "Choose a file to import.")
+		}
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		raw, err := io.ReadAll(part)
+		if err != nil {
+			return nil, bodyError(err)
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
+			return nil, readingroom.Errorf(readingroom.EINVALID, "The file is empty. Choose the list you exported (export.json).")
+		}
+		return raw, nil
+	}
+}
+
+func (s *server) renderListImport(w http.ResponseWriter, r *http.Request, status int, report *templates.ListImportReport, problem string) {
+	p := templates.ListImportPage{
+		Page:     s.page(r, "Import a list", ""),
+		Report:   report,
+		Problem:  problem,
+		MaxItems: maxListImportItems,
+		MaxMiB:   maxListImportBytes >> 20,
+	}
+	p.NoIndex = true
+	noStore(w)
+	if err := s.render(w, r, status, templates.ListImport(p)); err != nil {
+		s.fail(w, r, err)
+	}
+}
+
 type apiListImportReport struct {
-	// Restored, ArticleMissing and Orphaned items were added to the list;
-	// AlreadyThere ones were in it.
+	// Restored, Moved, Fuzzy, ArticleMissing and Orphaned items were added
+	// to the list (see store.ImportOutcome); AlreadyThere ones were in it.
 	Restored       int               `json:"restored"`
+	Moved          int               `json:"moved"`
+	Fuzzy          int               `json:"fuzzy"`
 	ArticleMissing int               `json:"article_missing"`
 	Orphaned       int               `json:"orphaned"`
 	AlreadyThere   int               `json:"already_there"`
@@ -149,7 +252,9 @@ func readAnnotations(raw []byte) ([]annoIn, error) {
 		}
 	}
 	if len(anns) > maxListImportItems {
-		return nil, readingroom.Errorf(readingroom.ETOOLARGE, "A list to import can have at most %d items.", maxListImportItems)
+		return nil, readingroom.Errorf(readingroom.ETOOLARGE,
+			"A list to import can have at most %d items; this one has %d. Import it in parts: what your list has already is left as it is.",
+			maxListImportItems, len(anns))
 	}
 	return anns, nil
 }
@@ -205,6 +310,27 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 		}
 		it.Created = t.UTC()
 	}
+	readBodies(a, &it)
+	targets := objectOrList(a.Target)
+	if len(targets) != 1 {
+		return it, unprocessable("target", "An annotation to import has one target, an article of a reading room.")
+	}
+	source, title, selectors, err := readTarget(targets[0])
+	if err != nil {
+		return it, err
+	}
+	if it.Slug, err = slugOfURL(source); err != nil {
+		return it, err
+	}
+	it.Title = title
+	return it, readSelectors(selectors, &it)
+}
+
+// readBodies gives it the note, tags and state of a's bodies: each
+// TextualBody is a tag (purpose tagging), the state (classifying, when it
+// names one) or a part of the note; bodies by reference or of other kinds
+// are not the room's and are passed over.
+func readBodies(a annoIn, it *store.ImportedItem) {
 	if a.BodyValue != nil {
 		it.Note = *a.BodyValue
 	}
@@ -233,18 +359,12 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 		}
 		it.Note = strings.Join(notes, "\n\n")
 	}
-	targets := objectOrList(a.Target)
-	if len(targets) != 1 {
-		return it, unprocessable("target", "An annotation to import has one target, an article of a reading room.")
-	}
-	source, title, selectors, err := readTarget(targets[0])
-	if err != nil {
-		return it, err
-	}
-	if it.Slug, err = slugOfURL(source); err != nil {
-		return it, err
-	}
-	it.Title = title
+}
+
+// readSelectors makes it a passage when a TextQuoteSelector names its
+// words, with a TextPositionSelector as a hint; without one, it stays an
+// article.
+func readSelectors(selectors []json.RawMessage, it *store.ImportedItem) error {
 	it.Kind = readingroom.ItemArticle
 	for _, sel := range selectors {
 		var s struct {
@@ -256,7 +376,7 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 			End    *int            `json:"end"`
 		}
 		if json.Unmarshal(sel, &s) != nil {
-			return it, unprocessable("target.selector", "A selector could not be read.")
+			return readingroom.FieldErrorf(readingroom.EUNPROCESSABLE, "target.selector", "A selector could not be read.")
 		}
 		switch {
 		case hasType(s.Type, "TextQuoteSelector") && s.Exact != nil:
@@ -266,7 +386,7 @@ func importedItem(a annoIn) (store.ImportedItem, error) {
 			it.Position = &readingroom.Position{Start: *s.Start, End: *s.End}
 		}
 	}
-	return it, nil
+	return nil
 }
 
 // readTarget reads a target: an address, a resource, or a Specific

@@ -57,7 +57,7 @@ func TestListWithoutScript(t *testing.T) {
 	}
 	rm.call(rob, http.MethodPost, "/list", url.Values{"article": {a.Slug}, "next": {page}}, rm.sameOrigin())
 	res, _ = rm.call(rob, http.MethodPost, "/list", url.Values{"article": {a.Slug}, "paragraph": {p.ID}}, rm.sameOrigin())
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"#p-"+p.ID {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"/p/"+p.ID+"#p-"+p.ID {
 		t.Fatalf("save paragraph: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	if n := rm.count("list_items"); n != 2 {
@@ -138,10 +138,10 @@ func TestListWithoutScript(t *testing.T) {
 		t.Fatal("no Stopped-here button")
 	}
 	res, _ = rm.call(rob, http.MethodPost, page+"/position", url.Values{"article": {a.Slug}, "paragraph": {a.Blocks[5].ID}}, rm.sameOrigin())
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"#p-"+a.Blocks[5].ID {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page+"/p/"+a.Blocks[5].ID+"#p-"+a.Blocks[5].ID {
 		t.Fatalf("stopped here: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	want := page + "#p-" + a.Blocks[5].ID
+	want := page + "/p/" + a.Blocks[5].ID + "#p-" + a.Blocks[5].ID
 	for _, path := range []string{page, "/", "/list"} {
 		_, body := rm.call(rob, http.MethodGet, path, nil, nil)
 		cont := find(parse(t, body), byClassName("continue"))
@@ -205,9 +205,16 @@ func TestListPage(t *testing.T) {
 			t.Errorf("/list%s: %d entries, want %d", q, got, want)
 		}
 	}
-	for _, q := range []string{"?state=lost", "?page=0"} {
-		if res, body := f.call(f.rob, http.MethodGet, "/list"+q, nil, nil); res.StatusCode != http.StatusBadRequest || goErrorText.MatchString(body) {
+	// A bad filter: the heading is a sentence, the field's message says
+	// what to correct.
+	for q, says := range map[string]string{"?state=lost": "The state must be unread, read or archived.", "?page=0": "The page must be a whole number from 1."} {
+		res, body := f.call(f.rob, http.MethodGet, "/list"+q, nil, nil)
+		if res.StatusCode != http.StatusBadRequest || goErrorText.MatchString(body) {
 			t.Errorf("/list%s: %d", q, res.StatusCode)
+		}
+		doc := parse(t, body)
+		if h1 := find(doc, byTag("h1")); len(h1) != 1 || text(h1[0]) != "Part of that address isn't right" || !strings.Contains(text(doc), says) {
+			t.Errorf("/list%s: the page's heading is not a sentence, or it does not say %q", q, says)
 		}
 	}
 	if res, _ := f.call(f.rob, http.MethodGet, "/list?page=9", nil, nil); res.StatusCode != http.StatusNotFound {

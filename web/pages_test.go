@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -132,5 +133,21 @@ func TestPassageOnALaterPage(t *testing.T) {
 	}
 	if !strings.Contains(page1, `id="note-`+id+`"`) {
 		t.Error("the passage is not listed on the first page")
+	}
+
+	// Stopped on the second page: the first page's Continue link goes to
+	// the paragraph's permalink, which opens the page that holds it.
+	res, _ = rm.call(c, http.MethodPost, "/a/"+long.Slug+"/position", url.Values{"paragraph": {target.ID}}, rm.sameOrigin())
+	want := "/a/" + long.Slug + "/p/" + target.ID + "#p-" + target.ID
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
+		t.Fatalf("stopped here: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, page1 = rm.call(c, http.MethodGet, "/a/"+long.Slug, nil, nil)
+	if cont := find(parse(t, page1), byClassName("continue")); len(cont) != 1 || attr(cont[0], "href") != want {
+		t.Errorf("the first page's Continue link: %d links, want one to %s", len(cont), want)
+	}
+	res, held := rm.call(c, http.MethodGet, strings.TrimSuffix(want, "#p-"+target.ID), nil, nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(held, `id="p-`+target.ID+`"`) {
+		t.Errorf("the Continue link's page: %d, holds the paragraph: %v", res.StatusCode, strings.Contains(held, `id="p-`+target.ID+`"`))
 	}
 }

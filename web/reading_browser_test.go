@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/readingroom/readingroom"
+	"github.com/readingroom/readingroom/web/browsertest"
 )
 
 // press types one key into the page.
@@ -35,16 +35,8 @@ func TestBrowserKeyboard(t *testing.T) {
 	srv, _ := serve(t, db, Config{})
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	c := chromedp.FromContext(ctx)
-	for _, name := range []string{"clipboard-read", "clipboard-write"} {
-		if _, err := cdp.Call(ctx, c.Browser, browser.SetPermission, browser.SetPermissionParams{
-			Permission: &browser.PermissionDescriptor{Name: name, AllowWithoutSanitization: true},
-			Setting:    browser.PermissionSettingGranted,
-			Origin:     srv.URL,
-		}); err != nil {
-			t.Fatalf("grant %s: %v", name, err)
-		}
-	}
+	// Writing to the clipboard needs the permission a click would give.
+	browsertest.GrantClipboard(ctx, t, srv.URL)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/a/"+a.Slug), chromedp.WaitVisible(chromedp.CSS(`main`))); err != nil {
 		t.Fatal(err)
 	}

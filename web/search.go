@@ -78,7 +78,6 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 	p.Preview = s.sitePreview(r, p.Title, "What the library holds for “"+excerpt(shown, searchTitleLen)+"”.", s.baseURL(r)+templates.SearchURL(shown, 1))
 
 	q := readingroom.ParseQuery(params.Get("q"))
-	p.Searched = q.String()
 	p.Notes = q.Notes
 	n, ok := pageNumber(params.Get("page"), 1)
 	if !ok {

@@ -176,6 +176,8 @@ func (s *server) routes() chi.Router {
 			r.Get("/tags", s.tagsPage)
 			r.Get("/export.md", s.exportMarkdown)
 			r.Get("/export.json", s.exportAnnotations)
+			r.Get("/import", s.listImportForm)
+			r.Post("/import", s.listImportUpload)
 			r.Post("/{id}", s.editItemForm)
 			r.Post("/{id}/delete", s.deleteItemForm)
 		})
@@ -261,7 +263,7 @@ func (s *server) robots(w http.ResponseWriter, r *http.Request) {
 	body := "User-agent: *\nDisallow: /\n"
 	if !s.private {
 		body = "User-agent: *\n" +
-			"Disallow: /api/\nDisallow: /search\nDisallow: /account\nDisallow: /signin\n" +
+			"Disallow: /api/\nDisallow: /search\nDisallow: /list\nDisallow: /account\nDisallow: /signin\n" +
 			"Disallow: " + setupPath + "\nDisallow: " + importPath + "\nAllow: /\n"
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -724,7 +724,7 @@ func TestRobots(t *testing.T) {
 	if ct := res.Header.Get("Content-Type"); ct != "text/plain; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	for _, want := range []string{"User-agent: *", "Disallow: /api/", "Disallow: /search", "Allow: /"} {
+	for _, want := range []string{"User-agent: *", "Disallow: /api/", "Disallow: /search", "Disallow: /list", "Allow: /"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("robots.txt lacks %q:\n%s", want, body)
 		}

@@ -166,7 +166,7 @@ func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
 // TestBrowserScreenshots renders every kind of page at phone and desktop
 // widths, in light and dark, and checks that nothing overflows the page
 // sideways. With READINGROOM_SCREENSHOTS=DIR it saves the pictures there;
-// docs/screenshots holds the committed ones, made by
+// docs/screenshots holds them all, made by
 //
 //	READINGROOM_SCREENSHOTS=$PWD/docs/screenshots go test -tags sqlite_fts5 -run TestBrowserScreenshots ./cmd/readingroom
 func TestBrowserScreenshots(t *testing.T) {
@@ -198,7 +198,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	// reading list, with an article and two passages saved.
 	signedIn := []page{
 		{"account", "/account"}, {"import", "/import"},
-		{"article-marked", "/a/" + quiet.Slug}, {"list", "/list"}, {"list-tags", "/list/tags"},
+		{"article-marked", "/a/" + quiet.Slug}, {"list", "/list"}, {"list-tags", "/list/tags"}, {"list-import", "/list/import"},
 	}
 	if _, err := db.CreateUser(ctx, "Ada", "a long enough password", readingroom.RoleAdmin); err != nil {
 		t.Fatal(err)

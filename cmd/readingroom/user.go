@@ -92,53 +92,67 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
+	if sub == "list" {
+		return listUsers(ctx, db, stdout)
+	}
+	role := readingroom.RoleReader
+	if admin != nil && *admin {
+		role = readingroom.RoleAdmin
+	}
+	said, err := changeUser(ctx, db, sub, names[0], password, role)
+	if err != nil {
+		return userError(stderr, sub, err)
+	}
+	fmt.Fprintln(stdout, said)
+	return nil
+}
 
+// changeUser runs "user add", "passwd" or "remove" on the account name,
+// and says what it did.
+func changeUser(ctx context.Context, db *store.DB, sub, name, password string, role readingroom.Role) (string, error) {
 	switch sub {
 	case "add":
-		role := readingroom.RoleReader
-		if *admin {
-			role = readingroom.RoleAdmin
-		}
-		u, err := db.CreateUser(ctx, names[0], password, role)
+		u, err := db.CreateUser(ctx, name, password, role)
 		if err != nil {
-			return userError(stderr, sub, err)
+			return "", err
 		}
-		fmt.Fprintf(stdout, "Added %s, %s.\n", u.Name, roleWords(u.Role))
+		return fmt.Sprintf("Added %s, %s.", u.Name, roleWords(u.Role)), nil
 	case "passwd":
-		u, err := db.UserByName(ctx, names[0])
+		u, err := db.UserByName(ctx, name)
 		if err == nil {
 			err = db.SetPassword(ctx, u.ID, password, 0)
 		}
 		if err != nil {
-			return userError(stderr, sub, err)
+			return "", err
 		}
-		fmt.Fprintf(stdout, "Changed the password of %s and signed them out everywhere.\n", u.Name)
-	case "list":
-		users, err := db.Users(ctx)
-		if err != nil {
-			return err
-		}
-		if len(users) == 0 {
-			fmt.Fprintln(stdout, "No accounts yet. Add one with: readingroom user add NAME --admin")
-			return nil
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCREATED")
-		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Role, u.Created.Format(time.DateOnly))
-		}
-		return tw.Flush()
-	case "remove":
-		u, err := db.UserByName(ctx, names[0])
-		if err == nil {
-			err = db.DeleteUser(ctx, u.Name)
-		}
-		if err != nil {
-			return userError(stderr, sub, err)
-		}
-		fmt.Fprintf(stdout, "Removed %s, with their sessions and tokens.\n", u.Name)
+		return fmt.Sprintf("Changed the password of %s and signed them out everywhere.", u.Name), nil
 	}
-	return nil
+	u, err := db.UserByName(ctx, name)
+	if err == nil {
+		err = db.DeleteUser(ctx, u.Name)
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Removed %s, with their sessions, tokens and reading list.", u.Name), nil
+}
+
+// listUsers is "user list": a table of the accounts.
+func listUsers(ctx context.Context, db *store.DB, stdout io.Writer) error {
+	users, err := db.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 {
+		fmt.Fprintln(stdout, "No accounts yet. Add one with: readingroom user add NAME --admin")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tCREATED")
+	for _, u := range users {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Role, u.Created.Format(time.DateOnly))
+	}
+	return tw.Flush()
 }
 
 // runToken is "readingroom token add NAME [--label L]".

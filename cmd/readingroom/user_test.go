@@ -100,7 +100,7 @@ func TestUserCommands(t *testing.T) {
 	}
 
 	// remove takes the tokens with it.
-	if out, _, code = runIn(t, "", "user", "remove", "rob roy", "--db", dbPath); code != 0 || out != "Removed Rob Roy, with their sessions and tokens.\n" {
+	if out, _, code = runIn(t, "", "user", "remove", "rob roy", "--db", dbPath); code != 0 || out != "Removed Rob Roy, with their sessions, tokens and reading list.\n" {
 		t.Fatalf("user remove: %d %q", code, out)
 	}
 	if _, _, err := db.TokenUser(ctx, token); readingroom.ErrorCode(err) != readingroom.EUNAUTHORIZED {

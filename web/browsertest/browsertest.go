@@ -11,8 +11,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
+
+// GrantClipboard lets the pages of origin read and write the clipboard,
+// as a click would let them.
+func GrantClipboard(ctx context.Context, t testing.TB, origin string) {
+	t.Helper()
+	c := chromedp.FromContext(ctx)
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := cdp.Call(ctx, c.Browser, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: name, AllowWithoutSanitization: true},
+			Setting:    browser.PermissionSettingGranted,
+			Origin:     origin,
+		}); err != nil {
+			t.Fatalf("grant %s: %v", name, err)
+		}
+	}
+}
 
 // New starts headless Chromium for t and returns a chromedp context whose
 // browser lives until the test ends. Where there is no Chromium it skips
