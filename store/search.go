@@ -939,7 +939,9 @@ func firstParagraphs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]Se
 		err := rows.Scan(&x.id, &x.h.PID, &x.h.Kind, &x.text)
 		return x, err
 	}, `SELECT article_id, pid, kind, text FROM paragraphs WHERE id IN (
-			SELECT (SELECT p.id FROM paragraphs p WHERE p.article_id = a.id ORDER BY p.kind != 'paragraph', p.position LIMIT 1)
+			SELECT coalesce(
+				(SELECT p.id FROM paragraphs p WHERE p.article_id = a.id AND p.kind = 'paragraph' ORDER BY p.position LIMIT 1),
+				(SELECT p.id FROM paragraphs p WHERE p.article_id = a.id ORDER BY p.position LIMIT 1))
 			FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`))`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)

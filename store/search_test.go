@@ -676,3 +676,33 @@ func TestSearchMarksAsHighlightDoes(t *testing.T) {
 		}
 	}
 }
+
+// An article that matched by its title alone shows its first paragraph,
+// past any heading before it, or its first block when it has no
+// paragraph.
+func TestSearchTitleMatchShowsFirstParagraph(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	heading := func(text string) readingroom.Block {
+		return readingroom.Block{Kind: readingroom.KindHeading, Text: text}
+	}
+	a := &readingroom.Article{Title: "Semaphore towers", Blocks: []readingroom.Block{
+		heading("Part one"), para("Arms on a mast, read by telescope."), para("A second paragraph."),
+	}}
+	b := &readingroom.Article{Title: "Semaphore lines", Blocks: []readingroom.Block{heading("Only a heading"), heading("And another")}}
+	for _, x := range []*readingroom.Article{a, b} {
+		if _, _, err := db.SaveArticle(ctx, x, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("semaphore"), 1, 10)
+	if err != nil || len(res.Results) != 2 {
+		t.Fatalf("semaphore: %+v %v", res, err)
+	}
+	want := map[string]string{a.Slug: a.Blocks[1].ID, b.Slug: b.Blocks[0].ID}
+	for _, r := range res.Results {
+		if r.Matches != 0 || len(r.Hits) != 1 || r.Hits[0].PID != want[r.Slug] {
+			t.Errorf("%s: %d matches, hits %+v, want the one hit %s", r.Slug, r.Matches, r.Hits, want[r.Slug])
+		}
+	}
+}
