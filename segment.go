@@ -26,6 +26,40 @@ func (s Segment) Marked() bool { return len(s.Marks) > 0 }
 // outside every span. A span's edges are moved back to rune boundaries.
 // Concatenated, the segments' texts are text.
 func Segments(text string, spans []Span) []Segment {
+	if out, ok := orderedSegments(text, spans); ok {
+		return out
+	}
+	return cutSegments(text, spans)
+}
+
+// orderedSegments is Segments in one pass for spans in order that do not
+// overlap (a search's marks): each is a segment of its own, and the text
+// between them plain. It reports false for any other spans.
+func orderedSegments(text string, spans []Span) ([]Segment, bool) {
+	var out []Segment
+	at := 0
+	for k, s := range spans {
+		from, to := runeStart(text, s.Start), runeStart(text, s.End)
+		if from < at || to < from {
+			return nil, false
+		}
+		if from == to {
+			continue // covers nothing, as in cutSegments
+		}
+		if from > at {
+			out = append(out, Segment{Text: text[at:from]})
+		}
+		out = append(out, Segment{Text: text[from:to], Marks: []int{k}})
+		at = to
+	}
+	if at < len(text) {
+		out = append(out, Segment{Text: text[at:]})
+	}
+	return out, true
+}
+
+// cutSegments is Segments for any spans.
+func cutSegments(text string, spans []Span) []Segment {
 	cuts := []int{0, len(text)}
 	for _, s := range spans {
 		cuts = append(cuts, runeStart(text, s.Start), runeStart(text, s.End))

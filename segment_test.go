@@ -63,7 +63,11 @@ func FuzzSegments(f *testing.F) {
 	f.Add("the quick brown fox", 4, 9, 6, 15)
 	f.Add("café", 3, 4, 0, 1)
 	f.Fuzz(func(t *testing.T, text string, a, b, c, d int) {
-		segs := Segments(text, []Span{{a, b}, {c, d}})
+		spans := []Span{{a, b}, {c, d}}
+		segs := Segments(text, spans)
+		if want := cutSegments(text, spans); !reflect.DeepEqual(segs, want) {
+			t.Fatalf("Segments %+v, the general cut %+v", segs, want)
+		}
 		var sb strings.Builder
 		for i, s := range segs {
 			if s.Text == "" {

@@ -17,7 +17,12 @@ func Excerpt(segs []Segment, n int) []Segment {
 	var (
 		text  strings.Builder
 		spans []Span
+		size  int
 	)
+	for _, s := range segs {
+		size += len(s.Text)
+	}
+	text.Grow(size)
 	for _, s := range segs {
 		if s.Marked() {
 			spans = append(spans, Span{text.Len(), text.Len() + len(s.Text)})
@@ -30,7 +35,7 @@ func Excerpt(segs []Segment, n int) []Segment {
 		start, end int
 		marked     bool
 	}
-	var words []word
+	words := make([]word, 0, len(flat)/4)
 	for i := 0; i < len(flat); {
 		r, size := rune(flat[i]), 1
 		if r >= 0x80 {

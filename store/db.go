@@ -130,6 +130,9 @@ func dsn(path, params string) (string, error) {
 // name a file in an existing directory; ":memory:" will not do, because the
 // readers open the same file separately from the writer.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	if err := registerFunctions(); err != nil {
+		return nil, err
+	}
 	db := &DB{now: time.Now, searchTimeout: SearchTimeout, commonArticles: CommonArticles, log: slog.New(slog.DiscardHandler),
 		argon: currentArgon, hashing: make(chan struct{}, runtime.NumCPU()),
 		path: path, walCheckpointSize: WALCheckpointSize}

@@ -165,16 +165,14 @@ func (db *DB) search(ctx context.Context, q readingroom.Query, page, perPage int
 	if err := s.countTerms(ctx); err != nil {
 		return SearchResults{}, err
 	}
-	matches, err := s.matches(ctx)
+	shown, total, err := s.page(ctx, (page-1)*perPage, perPage)
 	if err != nil {
 		return SearchResults{}, err
 	}
-	res := SearchResults{Total: min(len(matches), MaxCount), Capped: len(matches) > MaxCount}
-	from := (page - 1) * perPage
-	if from >= res.Total {
+	res := SearchResults{Total: min(total, MaxCount), Capped: total > MaxCount}
+	if len(shown) == 0 {
 		return res, nil
 	}
-	shown := matches[from:min(from+perPage, res.Total)]
 	if res.Results, err = s.results(ctx, shown); err != nil {
 		return SearchResults{}, err
 	}
@@ -200,20 +198,23 @@ func (s *searcher) resolveSlug(ctx context.Context) error {
 // countTerms finds which of the query's terms are common, counting each
 // one's articles only up to CommonArticles+1.
 func (s *searcher) countTerms(ctx context.Context) error {
+	// One statement counts them all.
+	var (
+		cols  []string
+		args  []any
+		dests []any
+	)
 	s.counts = make([][]int, len(s.q.Must))
 	for i, c := range s.q.Must {
 		s.counts[i] = make([]int, len(c))
 		for k, t := range c {
-			var n int
-			err := s.tx.QueryRowContext(ctx, `
-				SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?)`,
-				termExpr(t), s.limit+1,
-			).Scan(&n)
-			if err != nil {
-				return searchError(err)
-			}
-			s.counts[i][k] = n
+			cols = append(cols, `(SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?))`)
+			args = append(args, termExpr(t), s.limit+1)
+			dests = append(dests, &s.counts[i][k])
 		}
+	}
+	if err := s.tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dests...); err != nil {
+		return searchError(err)
 	}
 	return nil
 }
@@ -267,42 +268,88 @@ func (s *searcher) filterSQL(expr string) (string, []any) {
 	return query, args
 }
 
-// matches returns the matching articles, best first, and at most
-// MaxCount+1 of them when nothing ranks them.
+// page returns the matching articles from the from'th (from 0), at most
+// n of them, best first, and how many articles match, counted exactly up
+// to MaxCount+1. Only the first MaxCount are listed.
 //
 // When a clause of the query is rare (its terms in at most CommonArticles
 // articles), every match holds it, so the matches are few: they are all
 // found and scored with bm25 for the rare clauses only. Otherwise nothing
 // is ranked: the most recently imported come first, and FTS5 stops after
-// MaxCount+1.
-func (s *searcher) matches(ctx context.Context) ([]scored, error) {
+// MaxCount+1. SQLite sorts and counts; only the page's rows reach Go.
+func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error) {
 	full := MatchExpr(s.q)
 	rank := s.rankExpr()
-	if rank == "" {
-		from, args := s.filterSQL(full)
-		ids, err := scanRows(ctx, s.tx, scanInt64, `SELECT article_fts.rowid`+from+
-			` ORDER BY article_fts.rowid DESC LIMIT ?`, append(args, MaxCount+1)...)
+	if rank != full && rank != "" {
+		ranked, err := s.rankAndNarrow(ctx, rank, full)
 		if err != nil {
-			return nil, searchError(err)
+			return nil, 0, err
+		}
+		total := len(ranked)
+		if from >= min(total, MaxCount) {
+			return nil, total, nil
+		}
+		return ranked[from:min(from+n, total, MaxCount)], total, nil
+	}
+	total, err := s.count(ctx, full)
+	if err != nil {
+		return nil, 0, err
+	}
+	n = min(n, min(total, MaxCount)-from)
+	if n <= 0 {
+		return nil, total, nil
+	}
+	sqlFrom, args := s.filterSQL(full)
+	args = append(args, n, from)
+	if rank == "" {
+		ids, err := scanRows(ctx, s.tx, scanInt64, `SELECT article_fts.rowid`+sqlFrom+
+			` ORDER BY article_fts.rowid DESC LIMIT ? OFFSET ?`, args...)
+		if err != nil {
+			return nil, 0, searchError(err)
 		}
 		out := make([]scored, len(ids))
 		for i, id := range ids {
 			out[i] = scored{id: id}
 		}
-		return out, nil
+		return out, total, nil
 	}
-	// The scores of the rare clauses' articles; when they are the whole
-	// query, these are the matches.
+	shown, err := scanRows(ctx, s.tx, scanScored, `
+		SELECT id, score FROM (SELECT article_fts.rowid AS id, -bm25(article_fts, `+articleWeights+`) AS score`+sqlFrom+`)
+		ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, searchError(err)
+	}
+	return shown, total, nil
+}
+
+// count counts the articles that match expr and the query's filters, up
+// to MaxCount+1. A query of one word and nothing else was counted by
+// countTerms.
+func (s *searcher) count(ctx context.Context, expr string) (int, error) {
+	q := s.q
+	if len(q.Must) == 1 && len(q.Must[0]) == 1 && len(q.Not) == 0 && q.YearFrom == 0 && q.YearTo == 0 && q.Slug == "" &&
+		s.limit >= MaxCount {
+		return s.counts[0][0], nil
+	}
+	sqlFrom, args := s.filterSQL(expr)
+	var n int
+	err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+sqlFrom+` LIMIT ?)`, append(args, MaxCount+1)...).Scan(&n)
+	if err != nil {
+		return 0, searchError(err)
+	}
+	return n, nil
+}
+
+// rankAndNarrow returns every article that matches full, scored by the
+// rare clauses (rank) alone, best first.
+func (s *searcher) rankAndNarrow(ctx context.Context, rank, full string) ([]scored, error) {
+	// The scores of the rare clauses' articles.
 	from, args := s.filterSQL(rank)
-	ranked, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (scored, error) {
-		var x scored
-		err := rows.Scan(&x.id, &x.score)
-		return x, err
-	}, `SELECT article_fts.rowid, -bm25(article_fts, `+articleWeights+`)`+from, args...)
+	ranked, err := scanRows(ctx, s.tx, scanScored, `SELECT article_fts.rowid, -bm25(article_fts, `+articleWeights+`)`+from, args...)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	if rank != full && len(ranked) > 0 {
+	if len(ranked) > 0 {
 		// The common clauses and exclusions narrow them down. FTS5 walks
 		// the rare terms' short lists and skips through the long ones.
 		from, args := s.filterSQL(full)
@@ -323,6 +370,12 @@ func (s *searcher) matches(ctx context.Context) ([]scored, error) {
 		return cmp.Compare(b.id, a.id)
 	})
 	return ranked, nil
+}
+
+func scanScored(rows *sql.Rows) (scored, error) {
+	var x scored
+	err := rows.Scan(&x.id, &x.score)
+	return x, err
 }
 
 func scanInt64(rows *sql.Rows) (int64, error) {
@@ -365,74 +418,101 @@ type articleHits struct {
 	matches int
 }
 
-// blockRef is a stored block of an article shown, in order.
-type blockRef struct {
-	pid  string
-	kind readingroom.BlockKind
-}
-
 // hit is a block that holds words of the query, while its article's best
 // are picked.
 type hit struct {
 	SearchHit
+	rowid    int64
 	position int
 	words    uint64 // bit i: the block holds clause i of wordClauses
-	text     string // with the marks
+	marks    []mark
 }
 
-// hits picks the best blocks of each article of ids: the index marks the
-// query's words in the article's text (highlight, on the articles shown
-// only), the text is cut back into its blocks at the block breaks, and the
-// blocks holding the most of the query's words come first, then those where
-// they weigh most, then in order. An article whose blocks hold none of its
-// words (it matched by its title, byline, standfirst or books) shows its
-// standfirst, marked, when that holds one, or else its first paragraph.
+// hits picks the best blocks of each article of ids. The index says where
+// the query's words stand in each article shown (rr_instances, fts5aux.c:
+// token offsets read from the index, not the text), and where the breaks
+// between its blocks stand (U+E000); the blocks holding the most of the
+// query's words come first, then those where they weigh most, then in
+// order. Only the blocks shown are read and cut into tokens (rr_tokens),
+// to mark the words as highlight() would. An article whose blocks hold
+// none of its words (it matched by its title, byline, standfirst or
+// books) shows its standfirst, marked, when that holds one, or else its
+// first paragraph.
 func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits, error) {
 	out := make(map[int64]articleHits, len(ids))
-	blocks, err := loadBlockRefs(ctx, s.tx, ids)
-	if err != nil {
-		return nil, err
-	}
 	clauses := s.wordClauses()
-	w := newWeigher(clauses, s.limit)
-	standfirsts := map[int64][]readingroom.Segment{}
+	standfirsts := map[int64][]mark{}
 	if len(clauses) > 0 {
-		type row struct {
-			id               int64
-			body, standfirst string
-		}
-		args := append([]any{markOpen, markClose, markOpen, markClose, s.wordsExpr()}, anys(ids)...)
-		rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
-			var x row
-			err := rows.Scan(&x.id, &x.body, &x.standfirst)
-			return x, err
-		}, `SELECT rowid, highlight(article_fts, 0, ?, ?), highlight(article_fts, 3, ?, ?)
-			FROM article_fts WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+		blocks, err := loadBlockRows(ctx, s.tx, ids)
 		if err != nil {
-			return nil, searchError(err)
+			return nil, err
 		}
-		for _, x := range rows {
-			if strings.Contains(x.standfirst, markOpen) {
-				standfirsts[x.id] = readingroom.MarkedSegments(x.standfirst, markOpen, markClose)
+		words, breaks, err := s.instances(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		phraseWords := s.phraseWords()
+		w := weigher{clauses: clauses, limit: s.limit}
+		shown := HitsPerArticle
+		if s.q.Slug != "" {
+			shown = HitsInArticle
+		}
+		var (
+			picked  []*hit
+			hitRows []int64
+		)
+		found := map[int64][]hit{}
+		for _, id := range ids {
+			inst, ok := readInstances(words[id], len(phraseWords))
+			if !ok {
+				continue // not the expression asked: mark nothing
 			}
-			refs := blocks[x.id]
-			parts := strings.Split(x.body, blockBreak)
-			if len(refs) == 0 || len(parts) != len(refs) {
+			if m := inst.marks(phraseWords, standfirstColumn, nil); len(m) > 0 {
+				standfirsts[id] = m
+			}
+			// Block i starts at token starts[i] of the body.
+			starts := []int{0}
+			if brk, ok := readInstances(breaks[id], 1); ok {
+				for _, in := range brk.list {
+					if in.col == bodyColumn {
+						starts = append(starts, in.off+1)
+					}
+				}
+			}
+			b := blocks[id]
+			if len(b) == 0 || len(starts) != len(b) {
 				// A block whose text holds the break itself would put
 				// every later one out of place: show none rather than
 				// the wrong ones.
 				continue
 			}
-			var found []hit
-			for i, p := range parts {
-				if !strings.Contains(p, markOpen) {
-					continue
+			var hs []hit
+			for _, m := range inst.marks(phraseWords, bodyColumn, starts) {
+				if n := len(hs); n == 0 || hs[n-1].position != m.block {
+					hs = append(hs, hit{rowid: b[m.block], position: m.block})
 				}
-				h := hit{SearchHit: SearchHit{PID: refs[i].pid, Kind: refs[i].kind}, position: i, text: p}
-				h.words, h.Score = w.weigh(p)
-				found = append(found, h)
+				h := &hs[len(hs)-1]
+				h.marks = append(h.marks, m)
+				h.words |= m.words
 			}
-			slices.SortFunc(found, func(a, b hit) int {
+			found[id] = hs
+			for _, h := range hs {
+				hitRows = append(hitRows, h.rowid)
+			}
+		}
+		sizes, err := loadSizes(ctx, s.tx, hitRows)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			hs := found[id]
+			if len(hs) == 0 {
+				continue
+			}
+			for i := range hs {
+				hs[i].Score = w.weigh(hs[i].marks, sizes[hs[i].rowid])
+			}
+			slices.SortFunc(hs, func(a, b hit) int {
 				if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
 					return c
 				}
@@ -441,105 +521,342 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 				}
 				return cmp.Compare(a.position, b.position)
 			})
-			ah := articleHits{matches: len(found)}
-			shown := HitsPerArticle
-			if s.q.Slug != "" {
-				shown = HitsInArticle
+			out[id] = articleHits{matches: len(hs)}
+			hs = hs[:min(shown, len(hs))]
+			found[id] = hs
+			for i := range hs {
+				picked = append(picked, &hs[i])
 			}
-			for _, h := range found[:min(shown, len(found))] {
-				h.Snippet = readingroom.Excerpt(readingroom.MarkedSegments(h.text, markOpen, markClose), snippetTokens)
+		}
+		if err := s.markHits(ctx, picked); err != nil {
+			return nil, err
+		}
+		for id, hs := range found {
+			ah := out[id]
+			for _, h := range hs {
 				h.Score += float64(bits.OnesCount64(h.words))
 				ah.hits = append(ah.hits, h.SearchHit)
 			}
-			out[x.id] = ah
+			out[id] = ah
 		}
 	}
+	var needStandfirst, needFirst []int64
 	for _, id := range ids {
-		if out[id].matches > 0 {
-			continue
+		if out[id].matches == 0 {
+			if len(standfirsts[id]) > 0 {
+				needStandfirst = append(needStandfirst, id)
+			} else {
+				needFirst = append(needFirst, id)
+			}
 		}
-		if segs, ok := standfirsts[id]; ok {
-			out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
-			continue
-		}
-		h, ok, err := firstParagraph(ctx, s.tx, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out[id] = articleHits{hits: []SearchHit{h}}
-		}
+	}
+	marked, err := s.markStandfirsts(ctx, needStandfirst, standfirsts)
+	if err != nil {
+		return nil, err
+	}
+	for id, segs := range marked {
+		out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
+	}
+	first, err := firstParagraphs(ctx, s.tx, needFirst)
+	if err != nil {
+		return nil, err
+	}
+	for id, h := range first {
+		out[id] = articleHits{hits: []SearchHit{h}}
 	}
 	return out, nil
 }
 
-// weigher tells which of the query's clauses a block's marked words are,
-// and scores the block for them.
+// phraseWords are the clauses of wordClauses that each phrase of the
+// query's expression (MatchExpr) is, in order: FTS5 numbers the phrases as
+// they stand. A phrase of no word clause (title:, author:, -word) is 0.
+func (s *searcher) phraseWords() []uint64 {
+	var out []uint64
+	n := 0
+	for _, c := range s.q.Must {
+		word := -1
+		for _, t := range c {
+			if t.Field == readingroom.FieldAny && n < 63 {
+				word = n
+			}
+		}
+		for _, t := range c {
+			if t.Field == readingroom.FieldAny && word >= 0 {
+				out = append(out, 1<<word)
+			} else {
+				out = append(out, 0)
+			}
+		}
+		if word >= 0 {
+			n++
+		}
+	}
+	for range s.q.Not {
+		out = append(out, 0)
+	}
+	return out
+}
+
+// instances returns, for each article of ids, rr_instances of the query's
+// expression and of the block break. The query's words are found in one
+// pass over its matches between the first and last of ids (in order of
+// recency, a page's articles are next to each other); the break, which is
+// in every article, article by article.
+func (s *searcher) instances(ctx context.Context, ids []int64) (words, breaks map[int64][]int32, err error) {
+	scan := func(rows *sql.Rows) (instRow, error) {
+		var (
+			x instRow
+			b []byte
+		)
+		err := rows.Scan(&x.id, &b)
+		x.insts = int32s(b)
+		return x, err
+	}
+	args := append([]any{MatchExpr(s.q), slices.Min(ids), slices.Max(ids)}, anys(ids)...)
+	w, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, nil, searchError(err)
+	}
+	args = append([]any{`"` + strings.TrimSpace(blockBreak) + `"`}, anys(ids)...)
+	b, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, nil, searchError(err)
+	}
+	words, breaks = make(map[int64][]int32, len(w)), make(map[int64][]int32, len(b))
+	for _, x := range w {
+		words[x.id] = x.insts
+	}
+	for _, x := range b {
+		breaks[x.id] = x.insts
+	}
+	return words, breaks, nil
+}
+
+type instRow struct {
+	id    int64
+	insts []int32
+}
+
+// markHits reads the blocks picked, cuts their text into tokens and makes
+// each one's snippet, its marks where the index found the words.
+func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
+	if len(picked) == 0 {
+		return nil
+	}
+	rowids := make([]int64, len(picked))
+	for i, h := range picked {
+		rowids[i] = h.rowid
+	}
+	type row struct {
+		id   int64
+		pid  string
+		kind readingroom.BlockKind
+		t    tokenized
+	}
+	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x row
+			b []byte
+		)
+		err := rows.Scan(&x.id, &x.pid, &x.kind, &x.t.text, &b)
+		x.t.toks = int32s(b)
+		return x, err
+	}, `SELECT id, pid, kind, text, rr_tokens(text) FROM paragraphs WHERE id IN (`+placeholders(len(rowids))+`)`, anys(rowids)...)
+	if err != nil {
+		return searchError(err)
+	}
+	byID := make(map[int64]row, len(rows))
+	for _, x := range rows {
+		byID[x.id] = x
+	}
+	for _, h := range picked {
+		x, ok := byID[h.rowid]
+		if !ok {
+			return fmt.Errorf("store: search: paragraph %d of a hit is gone", h.rowid)
+		}
+		h.PID, h.Kind = x.pid, x.kind
+		h.Snippet = readingroom.Excerpt(x.t.segments(h.marks), snippetTokens)
+	}
+	return nil
+}
+
+// markStandfirsts marks the standfirsts of the articles with ids, which
+// hold words of the query (marks).
+func (s *searcher) markStandfirsts(ctx context.Context, ids []int64, marks map[int64][]mark) (map[int64][]readingroom.Segment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	type row struct {
+		id int64
+		t  tokenized
+	}
+	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x row
+			b []byte
+		)
+		err := rows.Scan(&x.id, &x.t.text, &b)
+		x.t.toks = int32s(b)
+		return x, err
+	}, `SELECT id, standfirst, rr_tokens(standfirst) FROM articles WHERE id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make(map[int64][]readingroom.Segment, len(ids))
+	for _, x := range rows {
+		out[x.id] = x.t.segments(marks[x.id])
+	}
+	return out, nil
+}
+
+// The columns of article_fts that search marks.
+const (
+	bodyColumn       = 0
+	standfirstColumn = 3
+)
+
+// instance is where a phrase of the query stands in an article: its
+// column and token offset in the column.
+type instance struct{ phrase, col, off int }
+
+// instances are rr_instances' answer for one article.
+type instances struct {
+	sizes []int // each phrase's size in tokens
+	list  []instance
+}
+
+// readInstances reads rr_instances' integers (fts5aux.c), for an
+// expression of phrases phrases.
+func readInstances(v []int32, phrases int) (instances, bool) {
+	if len(v) < 1 || int(v[0]) != phrases || len(v) < 1+phrases || (len(v)-1-phrases)%3 != 0 {
+		return instances{}, false
+	}
+	var in instances
+	for _, n := range v[1 : 1+phrases] {
+		in.sizes = append(in.sizes, int(n))
+	}
+	for rest := v[1+phrases:]; len(rest) >= 3; rest = rest[3:] {
+		in.list = append(in.list, instance{phrase: int(rest[0]), col: int(rest[1]), off: int(rest[2])})
+	}
+	slices.SortFunc(in.list, func(a, b instance) int {
+		if c := cmp.Compare(a.col, b.col); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.off, b.off); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.phrase, b.phrase)
+	})
+	return in, true
+}
+
+// mark is a stretch of words of the query that a snippet marks: tokens
+// from to to (inclusive) of a block, or of the standfirst.
+type mark struct {
+	block    int
+	from, to int
+	words    uint64 // the clauses it holds
+}
+
+// marks are the marks of column col, as highlight() would make them:
+// overlapping instances are one mark. phraseWords gives each word
+// phrase's clauses; a phrase beyond them (the break) is no word. With
+// starts (each block's first token), the offsets are cut into blocks.
+func (in instances) marks(phraseWords []uint64, col int, starts []int) []mark {
+	var (
+		out  []mark
+		open bool
+		cur  mark
+		end  int // the last token of cur, in the column
+	)
+	for _, x := range in.list {
+		if x.col != col || x.phrase >= len(phraseWords) || in.sizes[x.phrase] < 1 {
+			continue
+		}
+		last := x.off + in.sizes[x.phrase] - 1
+		if open && x.off <= end {
+			end = max(end, last)
+			cur.words |= phraseWords[x.phrase]
+			continue
+		}
+		if open {
+			out = append(out, cur.within(starts, end))
+		}
+		open, end = true, last
+		cur = mark{from: x.off, words: phraseWords[x.phrase]}
+	}
+	if open {
+		out = append(out, cur.within(starts, end))
+	}
+	return out
+}
+
+// within sets m's block and makes its offsets the block's, given the
+// column offset of its last token.
+func (m mark) within(starts []int, end int) mark {
+	m.to = end
+	if starts == nil {
+		return m
+	}
+	i, found := slices.BinarySearch(starts, m.from)
+	if !found {
+		i--
+	}
+	m.block = i
+	m.from -= starts[i]
+	m.to -= starts[i]
+	return m
+}
+
+// tokenized is a text and the byte offsets of its tokens, start and end.
+type tokenized struct {
+	text string
+	toks []int32
+}
+
+// segments cuts t's text into segments, marking the marks' tokens.
+func (t tokenized) segments(marks []mark) []readingroom.Segment {
+	var spans []readingroom.Span
+	n := len(t.toks) / 2
+	for _, m := range marks {
+		if m.from < 0 || m.to >= n || m.from > m.to {
+			continue // not this text's tokens: mark nothing wrong
+		}
+		spans = append(spans, readingroom.Span{Start: int(t.toks[2*m.from]), End: int(t.toks[2*m.to+1])})
+	}
+	segs := readingroom.Segments(t.text, spans)
+	for i := range segs {
+		if segs[i].Marked() {
+			segs[i].Marks = []int{0} // as MarkedSegments: one kind of mark
+		}
+	}
+	return segs
+}
+
+// weigher scores a block for the query's clauses.
 type weigher struct {
 	clauses []wordClause
 	limit   int
-	// held caches which clauses a marked stretch of text is: the same
-	// words are marked again and again.
-	held map[string]uint64
 }
 
-func newWeigher(clauses []wordClause, limit int) *weigher {
-	return &weigher{clauses: clauses, limit: limit, held: map[string]uint64{}}
-}
-
-// heldBy returns the clauses marked is an instance of (bit 63 when the
-// comparison finds none: the index matched it to some word all the same).
-func (w *weigher) heldBy(marked string) uint64 {
-	if len(w.clauses) == 1 {
-		return 1
-	}
-	if b, ok := w.held[marked]; ok {
-		return b
-	}
-	var b uint64
-	for i, c := range w.clauses {
-		for _, t := range c.terms {
-			if t.Holds(marked) {
-				b |= 1 << i
-				break
-			}
-		}
-	}
-	if b == 0 {
-		b = 1 << 63
-	}
-	w.held[marked] = b
-	return b
-}
-
-// weigh reads a block's text with its marks and returns the clauses it
-// holds and a bm25-like score for them: each clause's marks, saturating,
-// weighted by how rare the clause is, the block's length considered. The
-// score is below 1, so that it orders blocks holding as many clauses.
-func (w *weigher) weigh(text string) (uint64, float64) {
-	var (
-		words uint64
-		tf    [64]int
-	)
-	for rest := text; ; {
-		i := strings.Index(rest, markOpen)
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len(markOpen):]
-		j := strings.Index(rest, markClose)
-		if j < 0 {
-			j = len(rest)
-		}
-		b := w.heldBy(rest[:j])
-		words |= b
+// weigh returns a bm25-like score of a block of size bytes with marks:
+// each clause's marks, saturating, weighted by how rare the clause is, the
+// block's length considered. The score is below 1, so that it orders
+// blocks holding as many clauses.
+func (w *weigher) weigh(marks []mark, size int) float64 {
+	var tf [64]int
+	for _, m := range marks {
 		for k := range w.clauses {
-			if b&(1<<k) != 0 {
+			if m.words&(1<<k) != 0 {
 				tf[k]++
 			}
 		}
-		rest = rest[j:]
 	}
+	// The length highlight()'s marks would give the block: a byte each
+	// side of each mark.
+	length := float64(size + 2*len(marks))
 	const k1, b, avgBytes = 1.2, 0.75, 400.0
 	var score float64
 	for i, c := range w.clauses {
@@ -548,53 +865,93 @@ func (w *weigher) weigh(text string) (uint64, float64) {
 		}
 		idf := math.Log(1 + float64(w.limit+1)/(float64(c.articles)+0.5))
 		f := float64(tf[i])
-		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*float64(len(text))/avgBytes))
+		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*length/avgBytes))
 	}
-	return words, score / (1 + score)
+	return score / (1 + score)
 }
 
-// loadBlockRefs reads the pid and kind of every block of the articles with
-// ids, in order.
-func loadBlockRefs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]blockRef, error) {
+// loadBlockRows reads the rows of the blocks of the articles with ids, in
+// order (from the index on article and position alone).
+func loadBlockRows(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]int64, error) {
 	type row struct {
-		articleID int64
-		ref       blockRef
+		id     int64
+		rowids string
 	}
 	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
 		var x row
-		err := rows.Scan(&x.articleID, &x.ref.pid, &x.ref.kind)
+		err := rows.Scan(&x.id, &x.rowids)
 		return x, err
-	}, `SELECT article_id, pid, kind FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`)
-		ORDER BY article_id, position`, anys(ids)...)
+	}, `SELECT article_id, group_concat(id, ',' ORDER BY position)
+		FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`) GROUP BY article_id`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	out := make(map[int64][]blockRef, len(ids))
+	out := make(map[int64][]int64, len(rows))
 	for _, x := range rows {
-		out[x.articleID] = append(out[x.articleID], x.ref)
+		var b []int64
+		for f := range strings.SplitSeq(x.rowids, ",") {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("store: search: blocks of article %d: %w", x.id, err)
+			}
+			b = append(b, id)
+		}
+		out[x.id] = b
 	}
 	return out, nil
 }
 
-// firstParagraph is the hit an article shows when it matched by its title
-// or byline alone: its first paragraph (its first block when it has no
-// paragraph), unmarked.
-func firstParagraph(ctx context.Context, tx *sql.Tx, id int64) (SearchHit, bool, error) {
-	var (
+// loadSizes reads the bytes of the text of the blocks with rowids.
+func loadSizes(ctx context.Context, tx *sql.Tx, rowids []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(rowids))
+	if len(rowids) == 0 {
+		return out, nil
+	}
+	type row struct{ id, size int64 }
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var x row
+		err := rows.Scan(&x.id, &x.size)
+		return x, err
+	}, `SELECT id, octet_length(text) FROM paragraphs WHERE id IN (`+placeholders(len(rowids))+`)`, anys(rowids)...)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, x := range rows {
+		out[x.id] = int(x.size)
+	}
+	return out, nil
+}
+
+// firstParagraphs are the hits articles show when they matched by their
+// title or byline alone: each one's first paragraph (its first block when
+// it has no paragraph), unmarked. An article of a title alone has none.
+func firstParagraphs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]SearchHit, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	type row struct {
+		id   int64
 		h    SearchHit
 		text string
-	)
-	err := tx.QueryRowContext(ctx, `
-		SELECT pid, kind, text FROM paragraphs WHERE article_id = ?
-		ORDER BY kind != 'paragraph', position LIMIT 1`, id).Scan(&h.PID, &h.Kind, &text)
-	if errors.Is(err, sql.ErrNoRows) {
-		return SearchHit{}, false, nil // an article of a title alone
 	}
+	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
+		var x row
+		err := rows.Scan(&x.id, &x.h.PID, &x.h.Kind, &x.text)
+		return x, err
+	}, `SELECT article_id, pid, kind, text FROM paragraphs WHERE id IN (
+			SELECT coalesce(
+				(SELECT p.id FROM paragraphs p WHERE p.article_id = a.id AND p.kind = 'paragraph' ORDER BY p.position LIMIT 1),
+				(SELECT p.id FROM paragraphs p WHERE p.article_id = a.id ORDER BY p.position LIMIT 1))
+			FROM articles a WHERE a.id IN (`+placeholders(len(ids))+`))`, anys(ids)...)
 	if err != nil {
-		return SearchHit{}, false, searchError(err)
+		return nil, searchError(err)
 	}
-	h.Snippet = readingroom.Excerpt([]readingroom.Segment{{Text: text}}, snippetTokens)
-	return h, true, nil
+	out := make(map[int64]SearchHit, len(rows))
+	for _, x := range rows {
+		x.h.Snippet = readingroom.Excerpt([]readingroom.Segment{{Text: x.text}}, snippetTokens)
+		out[x.id] = x.h
+	}
+	return out, nil
 }
 
 // wordClause is a clause of the query as it applies to a block: its

@@ -589,3 +589,120 @@ func TestBulkImport(t *testing.T) {
 		t.Errorf("automerge %d after reopening, want %d", got, ftsAutomerge)
 	}
 }
+
+// Search marks a hit's words from where the index says they stand
+// (rr_instances) and the tokens of the block shown (rr_tokens): exactly
+// what highlight() marks in the article's text, phrases, prefixes, stems,
+// accents and all.
+func TestSearchMarksAsHighlightDoes(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	articles := []*readingroom.Article{
+		{Title: "Accents", Standfirst: "An école in Zürich.", Blocks: []readingroom.Block{
+			para("Café crème, naïve résumé: ÉCOLE, école and Ecole were all the same school."),
+			para("日本語 and Zürich, zurich, ZÜRICH: one city, three spellings of Zürich."),
+		}},
+		{Title: "Harbours", Blocks: []readingroom.Block{
+			para("The harbour harbour wall; the harbour-master's harbours and harbouring."),
+			para("Libraries, a library, librarians: the harbour library."),
+			para("Nothing to see."),
+			para("the harbour the harbour the harbour the harbour the harbour"),
+		}},
+		{Title: "A break in the text", Blocks: []readingroom.Block{
+			para("A harbour before \uE000 the break."),
+			para("A library after it."),
+		}},
+	}
+	for _, a := range articles {
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, qs := range []string{"ecole", "zurich", "école zürich", `"the harbour"`, `"the harbour" harbour`, "harb*", "librari*",
+		"library harbour", "harbour -nothing", `"harbour wall" library`, "city 日本語", "harbour in:harbours"} {
+		q := readingroom.ParseQuery(qs)
+		res, err := db.Search(ctx, q, 1, 10)
+		if err != nil {
+			t.Fatalf("%s: %v", qs, err)
+		}
+		if len(res.Results) == 0 {
+			t.Errorf("%s: no results", qs)
+		}
+		s := &searcher{q: q, counts: make([][]int, len(q.Must))}
+		for i, c := range q.Must {
+			s.counts[i] = make([]int, len(c))
+		}
+		for _, r := range res.Results {
+			var body string
+			if err := db.r.QueryRowContext(ctx, `
+				SELECT highlight(article_fts, 0, ?, ?) FROM article_fts
+				WHERE article_fts MATCH ? AND rowid = (SELECT id FROM articles WHERE slug = ?)`,
+				markOpen, markClose, s.wordsExpr(), r.Slug).Scan(&body); err != nil {
+				t.Fatalf("%s, %s: %v", qs, r.Slug, err)
+			}
+			parts := strings.Split(body, blockBreak)
+			var a *readingroom.Article
+			for _, x := range articles {
+				if x.Slug == r.Slug {
+					a = x
+				}
+			}
+			if len(parts) != len(a.Blocks) {
+				// The break in the text: no block is a hit.
+				if r.Matches != 0 {
+					t.Errorf("%s, %s: %d matches in an article whose blocks cannot be told apart", qs, r.Slug, r.Matches)
+				}
+				continue
+			}
+			marked := 0
+			for _, p := range parts {
+				if strings.Contains(p, markOpen) {
+					marked++
+				}
+			}
+			if r.Matches != marked {
+				t.Errorf("%s, %s: %d matches, highlight() marks %d blocks", qs, r.Slug, r.Matches, marked)
+			}
+			for _, h := range r.Hits {
+				i := slices.IndexFunc(a.Blocks, func(b readingroom.Block) bool { return b.ID == h.PID })
+				if i < 0 {
+					continue // the standfirst or first paragraph of a match elsewhere
+				}
+				want := markup(readingroom.Excerpt(readingroom.MarkedSegments(parts[i], markOpen, markClose), snippetTokens))
+				if got := markup(h.Snippet); got != want {
+					t.Errorf("%s, %s, block %d:\n got %s\nwant %s", qs, r.Slug, i, got, want)
+				}
+			}
+		}
+	}
+}
+
+// An article that matched by its title alone shows its first paragraph,
+// past any heading before it, or its first block when it has no
+// paragraph.
+func TestSearchTitleMatchShowsFirstParagraph(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	heading := func(text string) readingroom.Block {
+		return readingroom.Block{Kind: readingroom.KindHeading, Text: text}
+	}
+	a := &readingroom.Article{Title: "Semaphore towers", Blocks: []readingroom.Block{
+		heading("Part one"), para("Arms on a mast, read by telescope."), para("A second paragraph."),
+	}}
+	b := &readingroom.Article{Title: "Semaphore lines", Blocks: []readingroom.Block{heading("Only a heading"), heading("And another")}}
+	for _, x := range []*readingroom.Article{a, b} {
+		if _, _, err := db.SaveArticle(ctx, x, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := db.Search(ctx, readingroom.ParseQuery("semaphore"), 1, 10)
+	if err != nil || len(res.Results) != 2 {
+		t.Fatalf("semaphore: %+v %v", res, err)
+	}
+	want := map[string]string{a.Slug: a.Blocks[1].ID, b.Slug: b.Blocks[0].ID}
+	for _, r := range res.Results {
+		if r.Matches != 0 || len(r.Hits) != 1 || r.Hits[0].PID != want[r.Slug] {
+			t.Errorf("%s: %d matches, hits %+v, want the one hit %s", r.Slug, r.Matches, r.Hits, want[r.Slug])
+		}
+	}
+}

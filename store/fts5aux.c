@@ -1,0 +1,186 @@
+/*
+** Two SQL functions that let search find and mark the words of a query in
+** an article's blocks without tokenizing whole articles (highlight() does):
+**
+**   rr_instances(article_fts)  an FTS5 auxiliary function: where the
+**                              query's phrases stand in the current row
+**   rr_tokens(text)            where each token of text stands, as the
+**                              article index's tokenizer cuts it
+**
+** Both return a BLOB of little-endian 32-bit integers, read by
+** store/fts5aux.go. They are registered on every connection SQLite opens
+** (sqlite3_auto_extension), once FTS5 is there.
+*/
+#include <string.h>
+#include "fts5aux.h"
+
+/* A growing buffer of 32-bit integers. */
+typedef struct {
+	unsigned char *a;
+	sqlite3_int64 n, cap;
+	int rc;
+} rrBuf;
+
+static void rrPut(rrBuf *b, int v) {
+	if (b->rc != SQLITE_OK) {
+		return;
+	}
+	if (b->n + 4 > b->cap) {
+		sqlite3_int64 cap = b->cap ? 2 * b->cap : 256;
+		unsigned char *a = sqlite3_realloc64(b->a, cap);
+		if (a == 0) {
+			b->rc = SQLITE_NOMEM;
+			return;
+		}
+		b->a = a;
+		b->cap = cap;
+	}
+	unsigned int u = (unsigned int)v;
+	b->a[b->n] = u & 0xff;
+	b->a[b->n + 1] = (u >> 8) & 0xff;
+	b->a[b->n + 2] = (u >> 16) & 0xff;
+	b->a[b->n + 3] = (u >> 24) & 0xff;
+	b->n += 4;
+}
+
+static void rrResult(sqlite3_context *ctx, rrBuf *b) {
+	if (b->rc != SQLITE_OK) {
+		sqlite3_free(b->a);
+		sqlite3_result_error_code(ctx, b->rc);
+		return;
+	}
+	if (b->a == 0) {
+		sqlite3_result_blob64(ctx, "", 0, 0); /* SQLITE_STATIC */
+		return;
+	}
+	sqlite3_result_blob64(ctx, b->a, (sqlite3_uint64)b->n, sqlite3_free);
+}
+
+/*
+** rr_instances(tbl): the number of phrases in the query, each phrase's
+** size in tokens, then for each instance of a phrase in the row its
+** phrase, column and token offset in the column, in the order FTS5 gives
+** them (by column, then offset).
+*/
+static void rrInstances(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal,
+	sqlite3_value **apVal) {
+	rrBuf b = {0, 0, 0, SQLITE_OK};
+	int nPhrase = api->xPhraseCount(fts);
+	int nInst = 0;
+	int i;
+	(void)nVal;
+	(void)apVal;
+	rrPut(&b, nPhrase);
+	for (i = 0; i < nPhrase; i++) {
+		rrPut(&b, api->xPhraseSize(fts, i));
+	}
+	b.rc = b.rc == SQLITE_OK ? api->xInstCount(fts, &nInst) : b.rc;
+	for (i = 0; i < nInst && b.rc == SQLITE_OK; i++) {
+		int phrase, col, off;
+		int rc = api->xInst(fts, i, &phrase, &col, &off);
+		if (rc != SQLITE_OK) {
+			b.rc = rc;
+			break;
+		}
+		rrPut(&b, phrase);
+		rrPut(&b, col);
+		rrPut(&b, off);
+	}
+	rrResult(ctx, &b);
+}
+
+/* The tokenizer of rr_tokens, one per connection. */
+typedef struct {
+	fts5_tokenizer m;
+	Fts5Tokenizer *tok;
+} rrTokenizer;
+
+static void rrTokenizerDelete(void *p) {
+	rrTokenizer *t = p;
+	if (t->tok) {
+		t->m.xDelete(t->tok);
+	}
+	sqlite3_free(t);
+}
+
+static int rrToken(void *p, int tflags, const char *token, int nToken, int start, int end) {
+	rrBuf *b = p;
+	(void)token;
+	(void)nToken;
+	if (tflags & FTS5_TOKEN_COLOCATED) {
+		return SQLITE_OK; /* the same position as the token before */
+	}
+	rrPut(b, start);
+	rrPut(b, end);
+	return b->rc;
+}
+
+/* rr_tokens(text): the byte offsets, start and end, of each token of text. */
+static void rrTokens(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	rrTokenizer *t = sqlite3_user_data(ctx);
+	rrBuf b = {0, 0, 0, SQLITE_OK};
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	int rc;
+	(void)argc;
+	if (text == 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	rc = t->m.xTokenize(t->tok, &b, FTS5_TOKENIZE_AUX, text, n, rrToken);
+	if (rc != SQLITE_OK && b.rc == SQLITE_OK) {
+		b.rc = rc;
+	}
+	rrResult(ctx, &b);
+}
+
+/* The tokenizer of article_fts (migration 0030): porter over unicode61. */
+static const char *rrTokenizerArgs[] = {"unicode61", "remove_diacritics", "2"};
+
+static fts5_api *rrFts5Api(sqlite3 *db) {
+	fts5_api *api = 0;
+	sqlite3_stmt *stmt = 0;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, 0) == SQLITE_OK) {
+		sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", 0);
+		sqlite3_step(stmt);
+	}
+	sqlite3_finalize(stmt);
+	return api;
+}
+
+static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+	fts5_api *api = rrFts5Api(db);
+	void *ud = 0;
+	rrTokenizer *t;
+	int rc;
+	(void)pzErrMsg;
+	(void)pApi;
+	if (api == 0 || api->iVersion < 2) {
+		return SQLITE_OK; /* no FTS5: store.Open says so */
+	}
+	rc = api->xCreateFunction(api, "rr_instances", 0, rrInstances, 0);
+	if (rc != SQLITE_OK) {
+		return rc;
+	}
+	t = sqlite3_malloc64(sizeof *t);
+	if (t == 0) {
+		return SQLITE_NOMEM;
+	}
+	memset(t, 0, sizeof *t);
+	rc = api->xFindTokenizer(api, "porter", &ud, &t->m);
+	if (rc == SQLITE_OK) {
+		rc = t->m.xCreate(ud, rrTokenizerArgs, 3, &t->tok);
+	}
+	if (rc != SQLITE_OK) {
+		t->tok = 0;
+		rrTokenizerDelete(t);
+		return rc;
+	}
+	/* On failure, sqlite3_create_function_v2 calls rrTokenizerDelete. */
+	return sqlite3_create_function_v2(db, "rr_tokens", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, t,
+		rrTokens, 0, 0, rrTokenizerDelete);
+}
+
+int readingroom_fts5aux_register(void) {
+	return sqlite3_auto_extension((void (*)(void))rrInit);
+}
