@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Excerpt cuts a block's text, given as segments with the matched words
@@ -120,79 +118,4 @@ func markedZero(segs []Segment) []Segment {
 		}
 	}
 	return segs
-}
-
-// Holds reports whether marked, a stretch of text the full-text index
-// marked as matching some term of a query, is a match of t. The index
-// ignores case, accents and English word endings (Porter's stemmer); this
-// compares folded words, allowing a word's ending to differ the way the
-// stemmer's do ("library" and "libraries", "happy" and "happiness"). It
-// tells which of a query's words a paragraph holds, not whether it
-// matches: the index decides that.
-func (t Term) Holds(marked string) bool {
-	toks := foldedWords(marked)
-	want := foldedWords(strings.Join(t.Words, " "))
-	if len(toks) == 0 || len(want) == 0 {
-		return false
-	}
-	switch t.Kind {
-	case TermPrefix:
-		for _, w := range toks {
-			if strings.HasPrefix(w, want[0]) {
-				return true
-			}
-		}
-		return false
-	case TermPhrase:
-		for i := 0; i+len(want) <= len(toks); i++ {
-			ok := true
-			for k, w := range want {
-				if !sameStem(toks[i+k], w) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				return true
-			}
-		}
-		return false
-	}
-	for _, w := range toks {
-		if sameStem(w, want[0]) {
-			return true
-		}
-	}
-	return false
-}
-
-// sameStem reports whether two folded words may share a Porter stem: they
-// agree but for an ending of at most three letters, and in at least their
-// first three letters (all of a shorter word).
-func sameStem(a, b string) bool {
-	if a == b {
-		return true
-	}
-	n := min(len(a), len(b))
-	p := 0
-	for p < n && a[p] == b[p] {
-		p++
-	}
-	return p >= min(n, max(3, n-3))
-}
-
-// foldedWords splits s into words of letters and digits, lower-cased and
-// without accents, as the index's tokenizer compares them.
-func foldedWords(s string) []string {
-	var out []string
-	for _, w := range queryWords(s) {
-		var sb strings.Builder
-		for _, r := range norm.NFD.String(w) {
-			if !unicode.Is(unicode.Mn, r) {
-				sb.WriteRune(unicode.ToLower(r))
-			}
-		}
-		out = append(out, sb.String())
-	}
-	return out
 }

@@ -39,33 +39,6 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
-func TestTermHolds(t *testing.T) {
-	word := func(w string) Term { return Term{Kind: TermWord, Words: []string{w}} }
-	tests := []struct {
-		t      Term
-		marked string
-		want   bool
-	}{
-		{word("library"), "Libraries", true},
-		{word("defect"), "defections", true},
-		{word("happy"), "happiness", true},
-		{word("pal"), "Pál", true},
-		{word("lantern"), "harbour", false},
-		{word("cat"), "dog", false},
-		{word("is"), "it", false},
-		{Term{Kind: TermPrefix, Words: []string{"subscr"}}, "Subscriptions", true},
-		{Term{Kind: TermPrefix, Words: []string{"subscr"}}, "describe", false},
-		{Term{Kind: TermPhrase, Words: []string{"dome", "of", "glass"}}, "dome of glass", true},
-		{Term{Kind: TermPhrase, Words: []string{"dome", "of", "glass"}}, "glass of dome", false},
-		{Term{Kind: TermPhrase, Words: []string{"reading", "room"}}, "the Reading Rooms", true},
-	}
-	for _, tt := range tests {
-		if got := tt.t.Holds(tt.marked); got != tt.want {
-			t.Errorf("%v.Holds(%q) = %v, want %v", tt.t.Words, tt.marked, got, tt.want)
-		}
-	}
-}
-
 // BenchmarkExcerpt cuts a marked paragraph of 120 words to a snippet.
 func BenchmarkExcerpt(b *testing.B) {
 	text := strings.Repeat("The reading room kept its \x02lamps\x03 lit until late, and the readers stayed on. ", 8)
