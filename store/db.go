@@ -169,6 +169,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	if !db.asIs {
+		if err := incrementalVacuum(ctx, w); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("store: open %q: %w", path, err)
+		}
 		if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("store: open %q: %w", path, err)
@@ -195,6 +199,25 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	// Searches may take all but one reader, so pages never wait for them.
 	db.w, db.r, db.searches = w, r, make(chan struct{}, n-1)
 	return db, nil
+}
+
+// incrementalVacuum makes a new file, one without tables yet, keep what
+// SQLite needs to give free pages back by steps (auto_vacuum =
+// incremental), as a bulk import does (reclaim). It must be set before
+// the first table; on a file that has tables it would be a write, and a
+// database that is to be refused as newer must be left untouched.
+func incrementalVacuum(ctx context.Context, w *sql.DB) error {
+	var tables int
+	if err := w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&tables); err != nil || tables > 0 {
+		return err
+	}
+	// The file exists already (WAL mode is written in its header), so
+	// the setting needs a VACUUM, which on an empty file has nothing to do.
+	if _, err := w.ExecContext(ctx, `PRAGMA auto_vacuum = INCREMENTAL`); err != nil {
+		return err
+	}
+	_, err := w.ExecContext(ctx, `VACUUM`)
+	return err
 }
 
 // Close closes the readers and then the writer; closing the last connection

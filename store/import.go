@@ -341,6 +341,9 @@ func (r *ImportRun) Finish(ctx context.Context) error {
 				return fmt.Errorf("store: finish import: merge %s: %w", t, err)
 			}
 		}
+		if err := r.db.reclaim(ctx); err != nil {
+			return fmt.Errorf("store: finish import: %w", err)
+		}
 	}
 	tx, err := r.db.w.BeginTx(ctx, nil)
 	if err != nil {

@@ -118,3 +118,43 @@ func (db *DB) mergeIndex(ctx context.Context, t string) error {
 		}
 	}
 }
+
+// reclaimPages is how many free pages one step of reclaim gives back:
+// about 8 MB, as a step of mergeIndex writes.
+const reclaimPages = 2000
+
+// reclaim gives the file's free pages back to the disk, reclaimPages a
+// step, each step a transaction of its own with a checkpoint after it when
+// the log has grown. A bulk import leaves many: mergeIndex writes the
+// merged index beside the old segments and frees them after (a fifth of
+// the file on a fresh library). It needs auto_vacuum=incremental, which a
+// file has only if it was made so (writerParams); in older files the free
+// pages stay, for SQLite to reuse, and a backup compacts them.
+func (db *DB) reclaim(ctx context.Context) error {
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var mode int
+	if err := conn.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&mode); err != nil || mode != 2 {
+		return err // 2 is incremental
+	}
+	last := int64(-1)
+	for {
+		var free int64
+		if err := conn.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
+			return err
+		}
+		if free == 0 || free == last {
+			return nil // done, or SQLite can give back no more
+		}
+		last = free
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, reclaimPages)); err != nil {
+			return fmt.Errorf("reclaim free pages: %w", err)
+		}
+		if err := db.checkpointIfLargeOn(ctx, conn); err != nil {
+			return err
+		}
+	}
+}

@@ -123,3 +123,44 @@ func TestBulkImportMergesTheIndexWhole(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A bulk import into a new file gives back the pages its index merge
+// freed: the file is left with few free pages, and sound.
+func TestBulkImportGivesFreePagesBack(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	var mode int
+	db.w.QueryRowContext(ctx, `PRAGMA auto_vacuum`).Scan(&mode)
+	if mode != 2 {
+		t.Fatalf("a new database has auto_vacuum %d, want 2 (incremental)", mode)
+	}
+	run := db.NewImport()
+	arts := make([]readingroom.Article, 3*bulkArticles)
+	for i := range arts {
+		var blocks []readingroom.Block
+		for k := range 6 {
+			blocks = append(blocks, readingroom.Block{Kind: readingroom.KindParagraph,
+				Text: fmt.Sprintf("The harbour light number %d, paragraph %d, and its keeper %d who kept a ledger of ships %d.", i, k, i*7, i*k)})
+		}
+		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: blocks}
+		run.Expect(&arts[i])
+	}
+	for i := range arts {
+		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var free, pages int64
+	db.w.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free)
+	db.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages)
+	if free > pages/50 {
+		t.Errorf("%d of the file's %d pages are free after the import, want at most 2%%", free, pages)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+	t.Logf("%d pages, %d free", pages, free)
+}
