@@ -128,11 +128,21 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	for _, a := range res.Results {
+	p.Results = resultViews(res.Results, shown, q.Slug != "", p.User != nil, saved)
+	s.renderPage(w, r, templates.Search(p))
+}
+
+// resultViews are the articles of a search's page as the page shows them:
+// each with its best paragraphs, linked to their permalinks, and a link
+// to the rest of its matching paragraphs (the same search, in it) unless
+// the search is in one article already.
+func resultViews(results []store.SearchResult, shown string, inOne, reader bool, saved map[string]int64) []templates.SearchResult {
+	var out []templates.SearchResult
+	for _, a := range results {
 		v := templates.SearchResult{
 			URL:         articlePath(a.Slug),
 			Slug:        a.Slug,
-			Reader:      p.User != nil,
+			Reader:      reader,
 			Saved:       saved[a.Slug] != 0,
 			Title:       a.Title,
 			Byline:      a.Byline,
@@ -140,7 +150,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			Publication: a.Publication,
 			Matches:     a.Matches,
 		}
-		if q.Slug == "" && a.Matches > len(a.Hits) {
+		if !inOne && a.Matches > len(a.Hits) {
 			// The rest of its matching paragraphs: the same search, in it.
 			v.MoreURL = templates.SearchURL(shown+" in:"+a.Slug, 1)
 		}
@@ -153,9 +163,9 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Hits = append(v.Hits, hit)
 		}
-		p.Results = append(p.Results, v)
+		out = append(out, v)
 	}
-	s.renderPage(w, r, templates.Search(p))
+	return out
 }
 
 // filterOnly answers a search of filters alone (in:slug, year:2017) with
