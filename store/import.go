@@ -34,7 +34,10 @@ type ImportRun struct {
 	keys map[string]bool
 	// claimed are the stored articles this import has saved.
 	claimed map[int64]bool
-	summary ImportSummary
+	// noneBefore is set when the room held no article before this import's
+	// first new title (see identifyRetitled); known says it was asked.
+	noneBefore, known bool
+	summary           ImportSummary
 	// filesDone counts the files all of whose articles have been saved;
 	// committed and committedFiles are summary and filesDone as of the
 	// last commit, what a failure of the database leaves (FilesSaved).
@@ -496,6 +499,21 @@ const (
 // takes for a's. Articles whose title is in the import, or which the
 // import has saved, are passed over. sql.ErrNoRows when there is none.
 func (r *ImportRun) identifyRetitled(ctx context.Context, tx dbtx, a *readingroom.Article) (int64, storedArticle, error) {
+	// Only an article that was in the room before this import can be
+	// found: one this import saved has a key in r.keys, and is passed
+	// over below. So in a room that held none when the first new title
+	// came (no new article saved yet; those saved so far were already
+	// there), there is nothing to find, now or later in the run.
+	if !r.known {
+		var some bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles)`).Scan(&some); err != nil {
+			return 0, storedArticle{}, err
+		}
+		r.noneBefore, r.known = !some, true
+	}
+	if r.noneBefore {
+		return 0, storedArticle{}, sql.ErrNoRows
+	}
 	var pids []any
 	seen := map[string]bool{}
 	for _, b := range a.Blocks {
