@@ -25,14 +25,9 @@ import (
 // ever loaded, so no request holds more than a page of any article.
 func (s *server) loadArticle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		params, err := queryParams(r)
+		params, n, err := queryPage(r)
 		if err != nil {
 			s.fail(w, r, err)
-			return
-		}
-		n, ok := pageNumber(params.Get("page"), 1)
-		if !ok {
-			s.fail(w, r, errBadPage)
 			return
 		}
 		// chi matches on the escaped path, so a slug in another script may

@@ -17,14 +17,9 @@ const libraryPerPage = 30
 
 // library lists the articles, newest first, a page at a time.
 func (s *server) library(w http.ResponseWriter, r *http.Request) {
-	params, err := queryParams(r)
+	_, n, err := queryPage(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	n, ok := pageNumber(params.Get("page"), 1)
-	if !ok {
-		s.fail(w, r, errBadPage)
 		return
 	}
 	list, total, err := s.db.ListArticles(r.Context(), libraryPerPage, (n-1)*libraryPerPage)
@@ -118,6 +113,20 @@ func libraryPath(n int) string {
 		return "/"
 	}
 	return "/?page=" + strconv.Itoa(n)
+}
+
+// queryPage is queryParams with the page number they ask for (1 when
+// none): a page that is not a whole number from 1 is errBadPage.
+func queryPage(r *http.Request) (url.Values, int, error) {
+	params, err := queryParams(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, ok := pageNumber(params.Get("page"), 1)
+	if !ok {
+		return nil, 0, errBadPage
+	}
+	return params, n, nil
 }
 
 // queryParams parses r's query string. A malformed escape (?page=%ZZ) is

@@ -371,14 +371,9 @@ type apiSearchResponse struct {
 // searched; only a page that is not a whole number from 1 is a 400. A
 // page past the end has no results and the real total.
 func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	params, err := queryParams(r)
+	params, n, err := queryPage(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	n, ok := pageNumber(params.Get("page"), 1)
-	if !ok {
-		s.fail(w, r, errBadPage)
 		return
 	}
 	q := readingroom.ParseQuery(params.Get("q"))
