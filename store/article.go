@@ -405,11 +405,7 @@ func (db *DB) loadArticle(ctx context.Context, where string, arg any) (*readingr
 	if err != nil {
 		return nil, err
 	}
-	a.Blocks = make([]readingroom.Block, len(blocks))
-	for i, b := range blocks {
-		a.Blocks[i] = b.block()
-	}
-	if err := loadAliases(ctx, tx, id, a.Blocks); err != nil {
+	if a.Blocks, err = readerBlocks(ctx, tx, id, blocks); err != nil {
 		return nil, err
 	}
 	return &a, nil

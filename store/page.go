@@ -130,11 +130,7 @@ func (db *DB) readArticlePage(ctx context.Context, slug string, which func(conte
 	if err != nil {
 		return nil, fmt.Errorf("load blocks: %w", err)
 	}
-	a.Blocks = make([]readingroom.Block, len(blocks))
-	for i, b := range blocks {
-		a.Blocks[i] = b.block()
-	}
-	if err := loadAliases(ctx, tx, id, a.Blocks); err != nil {
+	if a.Blocks, err = readerBlocks(ctx, tx, id, blocks); err != nil {
 		return nil, err
 	}
 	return &p, nil

@@ -95,6 +95,16 @@ func resolve(ctx context.Context, tx dbtx, articleID int64, pid string) (Paragra
 	return ParagraphRef{}, fmt.Errorf("alias chain longer than %d at %q", maxAliasChain, pid)
 }
 
+// readerBlocks are stored blocks as a reader's page shows them, each with
+// the aliases whose anchors it keeps.
+func readerBlocks(ctx context.Context, tx dbtx, articleID int64, stored []storedBlock) ([]readingroom.Block, error) {
+	blocks := make([]readingroom.Block, len(stored))
+	for i, b := range stored {
+		blocks[i] = b.block()
+	}
+	return blocks, loadAliases(ctx, tx, articleID, blocks)
+}
+
 // loadAliases fills in each block's Aliases: the retired ids whose chain of
 // aliases ends at it.
 func loadAliases(ctx context.Context, tx dbtx, articleID int64, blocks []readingroom.Block) error {
