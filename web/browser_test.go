@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,20 @@ import (
 )
 
 func browserContext(t *testing.T) context.Context { return browsertest.New(t) }
+
+// longArticleInBrowser serves a room holding longArticle, and gives a
+// browser whose actions give up after timeout.
+func longArticleInBrowser(t *testing.T, timeout time.Duration) (context.Context, *httptest.Server, *readingroom.Article) {
+	t.Helper()
+	ctx := browserContext(t)
+	db := openStore(t)
+	a := longArticle()
+	save(t, db, a)
+	srv, _ := serve(t, db, Config{})
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	t.Cleanup(cancel)
+	return ctx, srv, a
+}
 
 func eval[T any](ctx context.Context, t *testing.T, script string) T {
 	t.Helper()
@@ -109,13 +124,7 @@ func selectText(ctx context.Context, t *testing.T, id, from, to string) {
 }
 
 func TestBrowserPermalinks(t *testing.T) {
-	ctx := browserContext(t)
-	db := openStore(t)
-	a := longArticle()
-	save(t, db, a)
-	srv, _ := serve(t, db, Config{})
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx, srv, a := longArticleInBrowser(t, 90*time.Second)
 
 	// Writing to the clipboard needs the permission a click would give.
 	browsertest.GrantClipboard(ctx, t, srv.URL)
@@ -305,13 +314,7 @@ func TestBrowserPermalinks(t *testing.T) {
 // its article, on the first screen, with a link that reads it in place;
 // reading on, the article's title stays in sight.
 func TestBrowserParagraphLinkWithoutScript(t *testing.T) {
-	ctx := browserContext(t)
-	db := openStore(t)
-	a := longArticle()
-	save(t, db, a)
-	srv, _ := serve(t, db, Config{})
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx, srv, a := longArticleInBrowser(t, 60*time.Second)
 	war := a.Blocks[30]
 	if err := chromedp.Do(ctx,
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

@@ -28,13 +28,7 @@ func press(ctx context.Context, t *testing.T, key string) {
 // link, ? for the list of keys, which Escape closes; and keys typed into
 // the search box stay there.
 func TestBrowserKeyboard(t *testing.T) {
-	ctx := browserContext(t)
-	db := openStore(t)
-	a := longArticle()
-	save(t, db, a)
-	srv, _ := serve(t, db, Config{})
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx, srv, a := longArticleInBrowser(t, 60*time.Second)
 	// Writing to the clipboard needs the permission a click would give.
 	browsertest.GrantClipboard(ctx, t, srv.URL)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/a/"+a.Slug), chromedp.WaitVisible(chromedp.CSS(`main`))); err != nil {
