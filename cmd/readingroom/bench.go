@@ -154,7 +154,7 @@ func (b *bench) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.progress("mix: 32 connections while importing")
+	b.progress("mix: 32 connections, then again while importing")
 	if err := b.mixRow(ctx, client, base, dbPath, paths, classes); err != nil {
 		return err
 	}
@@ -388,8 +388,9 @@ func (b *bench) pageRows(ctx context.Context, client *http.Client, base string) 
 	return paths, nil
 }
 
-// mixRow loads the room with pages and searches at 32 connections while
-// "readingroom import" adds a tenth as many articles again.
+// mixRow loads the room with pages and searches at 32 connections, first
+// alone, then while "readingroom import" adds a tenth as many articles
+// again.
 func (b *bench) mixRow(ctx context.Context, client *http.Client, base, dbPath string, paths []string, classes []queryClass) error {
 	extra, err := generateLibrary(filepath.Join(b.dir, "extra"), max(b.n/10, 10), b.n, 2)
 	if err != nil {
@@ -399,6 +400,18 @@ func (b *bench) mixRow(ctx context.Context, client *http.Client, base, dbPath st
 	for _, c := range classes {
 		queries = append(queries, c.queries...)
 	}
+	// Four pages to each search.
+	mix := func(i int) string {
+		if i%5 == 4 {
+			return base + searchURL(queries[(i/5)%len(queries)])
+		}
+		return base + paths[i%len(paths)]
+	}
+	// The same load without the import first, to tell what the import
+	// costs from what the load itself does.
+	quiet := loadUntil(ctx, client, 32, b.duration, nil, mix)
+	b.add(benchRow{figure: "mix of pages and searches, 32 connections, no import (for comparison)",
+		room: fmt.Sprintf("p99 %s, %d errors, %s", millis(percentile(quiet.latencies, 99)), quiet.errors, perSecond(quiet.rate(), "req/s"))})
 	imp := b.command(ctx, "import", "--quiet", "--db", dbPath, filepath.Join(b.dir, "extra"))
 	var (
 		impOut  strings.Builder
@@ -415,16 +428,10 @@ func (b *bench) mixRow(ctx context.Context, client *http.Client, base, dbPath st
 		impErr = imp.Wait()
 		impTime = time.Since(start)
 	})
-	// Four pages to each search, for as long as the import runs and at
-	// least the load-test duration.
+	// For as long as the import runs and at least the load-test duration.
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	res := loadUntil(ctx, client, 32, b.duration, done, func(i int) string {
-		if i%5 == 4 {
-			return base + searchURL(queries[(i/5)%len(queries)])
-		}
-		return base + paths[i%len(paths)]
-	})
+	res := loadUntil(ctx, client, 32, b.duration, done, mix)
 	wg.Wait()
 	if impErr != nil {
 		return fmt.Errorf("import during the mix: %v: %s", impErr, impOut.String())
