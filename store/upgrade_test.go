@@ -85,7 +85,7 @@ func TestUpgradeFromEveryVersion(t *testing.T) {
 					goSteps = append(goSteps, m)
 				}
 			}
-			if err := migrate(ctx, raw, migrationsUpTo(t, last.version), goSteps, slog.New(slog.DiscardHandler)); err != nil {
+			if _, err := migrate(ctx, raw, migrationsUpTo(t, last.version), goSteps, slog.New(slog.DiscardHandler)); err != nil {
 				t.Fatal(err)
 			}
 			exec := func(q string, args ...any) {
@@ -161,7 +161,7 @@ func TestUpgradeKeepsOnlyRetiredIDs(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
 	raw := openRawAt(t, path)
-	if err := migrate(ctx, raw, migrationsUpTo(t, "0070_waiting_list_items"), goMigrations, slog.New(slog.DiscardHandler)); err != nil {
+	if _, err := migrate(ctx, raw, migrationsUpTo(t, "0070_waiting_list_items"), goMigrations, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
@@ -267,4 +267,52 @@ func TestUpgradeKeepsOnlyRetiredIDs(t *testing.T) {
 	if err := db.IntegrityCheck(ctx); err != nil {
 		t.Errorf("check after an edit and a delete: %v", err)
 	}
+}
+
+// The pages that migration 0080's rebuild of paragraphs frees are given
+// back at the end of the upgrade, in a file made to give them back (one
+// made since auto_vacuum became incremental): the file does not grow by
+// the old table's size.
+func TestUpgradeGivesFreedPagesBack(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw := openRawAt(t, path)
+	if err := incrementalVacuum(ctx, raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate(ctx, raw, migrationsUpTo(t, "0070_waiting_list_items"), goMigrations, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO articles (id, slug, key, title, fingerprint, created_at, updated_at)
+			VALUES (1, 'ledger', 'ledger', 'Ledger', 'f', 'then', 'then')`,
+		`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1999)
+		INSERT INTO paragraphs (article_id, pid, position, kind, text)
+		SELECT 1, printf('p%07d', i), i, 'paragraph', printf('Entry %d: ', i) || replace(printf('%.400c', 'x'), 'x', 'ship passed ') FROM n`,
+		`INSERT INTO article_fts (article_fts) VALUES ('rebuild')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer db.Close()
+	var free, pages int64
+	db.w.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free)
+	db.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages)
+	if free > pages/50 {
+		t.Errorf("%d of the file's %d pages are free after the upgrade, want at most 2%%", free, pages)
+	}
+	if n := count(t, db, `SELECT count(*) FROM paragraphs`); n != 2000 {
+		t.Errorf("%d paragraphs after the upgrade, want 2000", n)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+	t.Logf("%d pages, %d free", pages, free)
 }
