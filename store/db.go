@@ -86,7 +86,7 @@ const (
 	// mode=ro makes a stray write on a reader fail instead of taking the
 	// write lock. The journal mode is a property of the file, set by the
 	// writer, so readers need not (and, read-only, could not) set it.
-	readerParams = "mode=ro&_foreign_keys=on&_busy_timeout=5000"
+	readerParams = "mode=ro&_foreign_keys=on&_busy_timeout=5000&_stmt_cache_size=64"
 	// journalSizeLimit is the size SQLite truncates the WAL file to when
 	// it starts it over after a checkpoint; without it, the file keeps
 	// the largest size it ever reached.

@@ -4,6 +4,9 @@
 **
 **   rr_instances(article_fts)  an FTS5 auxiliary function: where the
 **                              query's phrases stand in the current row
+**   rr_blocks(article_fts)     another: how long the row's first column
+**                              is, and where the query's phrase (the
+**                              block break) stands in it
 **   rr_tokens(text)            where each token of text stands, as the
 **                              article index's tokenizer cuts it
 **
@@ -89,6 +92,37 @@ static void rrInstances(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_c
 	rrResult(ctx, &b);
 }
 
+/*
+** rr_blocks(tbl): the number of tokens in column 0 of the row, then the
+** token offset of each instance in column 0 of the query's phrases, in
+** order. Asked with the block break as the query, it says where each block
+** of the article's body starts and how long the last one is.
+*/
+static void rrBlocks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal,
+	sqlite3_value **apVal) {
+	rrBuf b = {0, 0, 0, SQLITE_OK};
+	int size = 0;
+	int nInst = 0;
+	int i;
+	(void)nVal;
+	(void)apVal;
+	b.rc = api->xColumnSize(fts, 0, &size);
+	rrPut(&b, size);
+	b.rc = b.rc == SQLITE_OK ? api->xInstCount(fts, &nInst) : b.rc;
+	for (i = 0; i < nInst && b.rc == SQLITE_OK; i++) {
+		int phrase, col, off;
+		int rc = api->xInst(fts, i, &phrase, &col, &off);
+		if (rc != SQLITE_OK) {
+			b.rc = rc;
+			break;
+		}
+		if (col == 0) {
+			rrPut(&b, off);
+		}
+	}
+	rrResult(ctx, &b);
+}
+
 /* The tokenizer of rr_tokens, one per connection. */
 typedef struct {
 	fts5_tokenizer m;
@@ -134,8 +168,13 @@ static void rrTokens(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 	rrResult(ctx, &b);
 }
 
-/* The tokenizer of article_fts (migration 0030): porter over unicode61. */
-static const char *rrTokenizerArgs[] = {"unicode61", "remove_diacritics", "2"};
+/*
+** The tokenizer of article_fts (migration 0030) is porter over unicode61.
+** Porter changes a token's text, never where it starts or ends, so
+** rr_tokens asks unicode61 alone, with article_fts's arguments, and stems
+** nothing.
+*/
+static const char *rrTokenizerArgs[] = {"remove_diacritics", "2"};
 
 static fts5_api *rrFts5Api(sqlite3 *db) {
 	fts5_api *api = 0;
@@ -159,6 +198,9 @@ static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi
 		return SQLITE_OK; /* no FTS5: store.Open says so */
 	}
 	rc = api->xCreateFunction(api, "rr_instances", 0, rrInstances, 0);
+	if (rc == SQLITE_OK) {
+		rc = api->xCreateFunction(api, "rr_blocks", 0, rrBlocks, 0);
+	}
 	if (rc != SQLITE_OK) {
 		return rc;
 	}
@@ -167,9 +209,9 @@ static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi
 		return SQLITE_NOMEM;
 	}
 	memset(t, 0, sizeof *t);
-	rc = api->xFindTokenizer(api, "porter", &ud, &t->m);
+	rc = api->xFindTokenizer(api, "unicode61", &ud, &t->m);
 	if (rc == SQLITE_OK) {
-		rc = t->m.xCreate(ud, rrTokenizerArgs, 3, &t->tok);
+		rc = t->m.xCreate(ud, rrTokenizerArgs, 2, &t->tok);
 	}
 	if (rc != SQLITE_OK) {
 		t->tok = 0;

@@ -70,6 +70,9 @@ struct Fts5ExtensionApi {
 	int (*xPhraseSize)(Fts5Context *, int iPhrase);
 	int (*xInstCount)(Fts5Context *, int *pnInst);
 	int (*xInst)(Fts5Context *, int iIdx, int *piPhrase, int *piCol, int *piOff);
+	sqlite3_int64 (*xRowid)(Fts5Context *);
+	int (*xColumnText)(Fts5Context *, int iCol, const char **pz, int *pn);
+	int (*xColumnSize)(Fts5Context *, int iCol, int *pnToken);
 };
 
 typedef struct fts5_tokenizer fts5_tokenizer;

@@ -135,9 +135,11 @@ func searchStopped(ctx context.Context) error {
 type searcher struct {
 	tx *sql.Tx
 	q  readingroom.Query
-	// counts are the articles that hold each term of q.Must (clause by
-	// clause, alternative by alternative), counted up to limit+1.
-	counts [][]int
+	// total counts the articles that match q, up to countLimit.
+	total int
+	// counts are the articles that hold each clause of q.Must, counted up
+	// to limit+1 (and not counted, but limit+1, when total is above limit).
+	counts []int
 	// limit is CommonArticles.
 	limit int
 	// articleID is the article of in:slug; 0 when there is none, -1 when
@@ -162,7 +164,7 @@ func (db *DB) search(ctx context.Context, q readingroom.Query, page, perPage int
 	if err := s.resolveSlug(ctx); err != nil || s.articleID < 0 {
 		return SearchResults{}, err
 	}
-	if err := s.countTerms(ctx); err != nil {
+	if err := s.count(ctx); err != nil {
 		return SearchResults{}, err
 	}
 	shown, total, err := s.page(ctx, (page-1)*perPage, perPage)
@@ -195,34 +197,42 @@ func (s *searcher) resolveSlug(ctx context.Context) error {
 	return nil
 }
 
-// countTerms finds which of the query's terms are common, counting each
-// one's articles only up to CommonArticles+1.
-func (s *searcher) countTerms(ctx context.Context) error {
-	// One statement counts them all.
+// countLimit is where count stops counting the articles that match a
+// query: past both CommonArticles and MaxCount.
+func (s *searcher) countLimit() int { return max(s.limit, MaxCount) + 1 }
+
+// count counts, in one statement, the articles that match the query and
+// its filters, up to countLimit, and those that hold each clause of
+// q.Must, up to CommonArticles+1. Every clause is in at least as many
+// articles as the whole query, so when the query matches more than
+// CommonArticles its clauses are all common, and none is counted: SQLite
+// evaluates only the branch of a CASE that it takes.
+func (s *searcher) count(ctx context.Context) error {
+	from, args := s.filterSQL(MatchExpr(s.q))
+	args = append(args, s.countLimit())
 	var (
-		cols  []string
-		args  []any
-		dests []any
+		cols  = []string{"total"}
+		dests = []any{&s.total}
 	)
-	s.counts = make([][]int, len(s.q.Must))
+	s.counts = make([]int, len(s.q.Must))
 	for i, c := range s.q.Must {
-		s.counts[i] = make([]int, len(c))
-		for k, t := range c {
-			cols = append(cols, `(SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?))`)
-			args = append(args, termExpr(t), s.limit+1)
-			dests = append(dests, &s.counts[i][k])
-		}
+		cols = append(cols, `CASE WHEN total > ? THEN ? ELSE (SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?)) END`)
+		args = append(args, s.limit, s.limit+1, MatchExpr(readingroom.Query{Must: []readingroom.Clause{c}}), s.limit+1)
+		dests = append(dests, &s.counts[i])
 	}
-	if err := s.tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dests...); err != nil {
+	// MATERIALIZED: total is counted once, not once for each use.
+	err := s.tx.QueryRowContext(ctx, `WITH t(total) AS MATERIALIZED (SELECT (SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)))
+		SELECT `+strings.Join(cols, ", ")+` FROM t`, args...).Scan(dests...)
+	if err != nil {
 		return searchError(err)
 	}
 	return nil
 }
 
-// clauseCommon reports whether clause i has a common alternative, so that
-// the articles it matches are not bounded by CommonArticles.
+// clauseCommon reports whether clause i is in more than CommonArticles
+// articles, so that the articles it matches are not bounded by it.
 func (s *searcher) clauseCommon(i int) bool {
-	return slices.Max(s.counts[i]) > s.limit
+	return s.counts[i] > s.limit
 }
 
 // rankExpr is the article-level expression of the query's clauses whose
@@ -270,13 +280,13 @@ func (s *searcher) filterSQL(expr string) (string, []any) {
 
 // page returns the matching articles from the from'th (from 0), at most
 // n of them, best first, and how many articles match, counted exactly up
-// to MaxCount+1. Only the first MaxCount are listed.
+// to MaxCount+1 at least. Only the first MaxCount are listed.
 //
-// When a clause of the query is rare (its terms in at most CommonArticles
-// articles), every match holds it, so the matches are few: they are all
-// found and scored with bm25 for the rare clauses only. Otherwise nothing
-// is ranked: the most recently imported come first, and FTS5 stops after
-// MaxCount+1. SQLite sorts and counts; only the page's rows reach Go.
+// When a clause of the query is rare (in at most CommonArticles articles),
+// every match holds it, so the matches are few: they are all found and
+// scored with bm25 for the rare clauses only. Otherwise nothing is ranked:
+// the most recently imported come first. SQLite sorts; only the page's
+// rows reach Go.
 func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error) {
 	full := MatchExpr(s.q)
 	rank := s.rankExpr()
@@ -291,10 +301,7 @@ func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error)
 		}
 		return ranked[from:min(from+n, total, MaxCount)], total, nil
 	}
-	total, err := s.count(ctx, full)
-	if err != nil {
-		return nil, 0, err
-	}
+	total := s.total
 	n = min(n, min(total, MaxCount)-from)
 	if n <= 0 {
 		return nil, total, nil
@@ -320,24 +327,6 @@ func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error)
 		return nil, 0, searchError(err)
 	}
 	return shown, total, nil
-}
-
-// count counts the articles that match expr and the query's filters, up
-// to MaxCount+1. A query of one word and nothing else was counted by
-// countTerms.
-func (s *searcher) count(ctx context.Context, expr string) (int, error) {
-	q := s.q
-	if len(q.Must) == 1 && len(q.Must[0]) == 1 && len(q.Not) == 0 && q.YearFrom == 0 && q.YearTo == 0 && q.Slug == "" &&
-		s.limit >= MaxCount {
-		return s.counts[0][0], nil
-	}
-	sqlFrom, args := s.filterSQL(expr)
-	var n int
-	err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+sqlFrom+` LIMIT ?)`, append(args, MaxCount+1)...).Scan(&n)
-	if err != nil {
-		return 0, searchError(err)
-	}
-	return n, nil
 }
 
 // rankAndNarrow returns every article that matches full, scored by the
@@ -394,17 +383,17 @@ func (s *searcher) results(ctx context.Context, shown []scored) ([]SearchResult,
 	if err != nil {
 		return nil, err
 	}
-	hits, err := s.hits(ctx, ids)
+	hits, err := s.hits(ctx, ids, articles)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]SearchResult, len(shown))
 	for i, x := range shown {
-		r, ok := articles[x.id]
+		a, ok := articles[x.id]
 		if !ok {
 			return nil, fmt.Errorf("store: search: article %d of a match is gone", x.id)
 		}
-		h := hits[x.id]
+		r, h := a.SearchResult, hits[x.id]
 		r.Score, r.Matches, r.Hits = x.score, h.matches, h.hits
 		out[i] = r
 	}
@@ -422,7 +411,7 @@ type articleHits struct {
 // are picked.
 type hit struct {
 	SearchHit
-	rowid    int64
+	article  int64
 	position int
 	words    uint64 // bit i: the block holds clause i of wordClauses
 	marks    []mark
@@ -431,22 +420,18 @@ type hit struct {
 // hits picks the best blocks of each article of ids. The index says where
 // the query's words stand in each article shown (rr_instances, fts5aux.c:
 // token offsets read from the index, not the text), and where the breaks
-// between its blocks stand (U+E000); the blocks holding the most of the
-// query's words come first, then those where they weigh most, then in
-// order. Only the blocks shown are read and cut into tokens (rr_tokens),
-// to mark the words as highlight() would. An article whose blocks hold
-// none of its words (it matched by its title, byline, standfirst or
-// books) shows its standfirst, marked, when that holds one, or else its
-// first paragraph.
-func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits, error) {
+// between its blocks stand (U+E000, rr_blocks), which also gives each
+// block's length in tokens; the blocks holding the most of the query's
+// words come first, then those where they weigh most, then in order. Only
+// the blocks shown are read and cut into tokens (rr_tokens), to mark the
+// words as highlight() would. An article whose blocks hold none of its
+// words (it matched by its title, byline, standfirst or books) shows its
+// standfirst, marked, when that holds one, or else its first paragraph.
+func (s *searcher) hits(ctx context.Context, ids []int64, articles map[int64]resultArticle) (map[int64]articleHits, error) {
 	out := make(map[int64]articleHits, len(ids))
 	clauses := s.wordClauses()
 	standfirsts := map[int64][]mark{}
 	if len(clauses) > 0 {
-		blocks, err := loadBlockRows(ctx, s.tx, ids)
-		if err != nil {
-			return nil, err
-		}
 		words, breaks, err := s.instances(ctx, ids)
 		if err != nil {
 			return nil, err
@@ -457,10 +442,7 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 		if s.q.Slug != "" {
 			shown = HitsInArticle
 		}
-		var (
-			picked  []*hit
-			hitRows []int64
-		)
+		var picked []*hit
 		found := map[int64][]hit{}
 		for _, id := range ids {
 			inst, ok := readInstances(words[id], len(phraseWords))
@@ -470,47 +452,27 @@ func (s *searcher) hits(ctx context.Context, ids []int64) (map[int64]articleHits
 			if m := inst.marks(phraseWords, standfirstColumn, nil); len(m) > 0 {
 				standfirsts[id] = m
 			}
-			// Block i starts at token starts[i] of the body.
-			starts := []int{0}
-			if brk, ok := readInstances(breaks[id], 1); ok {
-				for _, in := range brk.list {
-					if in.col == bodyColumn {
-						starts = append(starts, in.off+1)
-					}
-				}
-			}
-			b := blocks[id]
-			if len(b) == 0 || len(starts) != len(b) {
+			b := readBlocks(breaks[id])
+			if n := articles[id].blocks; n == 0 || len(b.starts) != n {
 				// A block whose text holds the break itself would put
 				// every later one out of place: show none rather than
 				// the wrong ones.
 				continue
 			}
 			var hs []hit
-			for _, m := range inst.marks(phraseWords, bodyColumn, starts) {
+			for _, m := range inst.marks(phraseWords, bodyColumn, b.starts) {
 				if n := len(hs); n == 0 || hs[n-1].position != m.block {
-					hs = append(hs, hit{rowid: b[m.block], position: m.block})
+					hs = append(hs, hit{article: id, position: m.block})
 				}
 				h := &hs[len(hs)-1]
 				h.marks = append(h.marks, m)
 				h.words |= m.words
 			}
-			found[id] = hs
-			for _, h := range hs {
-				hitRows = append(hitRows, h.rowid)
-			}
-		}
-		sizes, err := loadSizes(ctx, s.tx, hitRows)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			hs := found[id]
 			if len(hs) == 0 {
 				continue
 			}
 			for i := range hs {
-				hs[i].Score = w.weigh(hs[i].marks, sizes[hs[i].rowid])
+				hs[i].Score = w.weigh(hs[i].marks, b.tokens(hs[i].position))
 			}
 			slices.SortFunc(hs, func(a, b hit) int {
 				if c := cmp.Compare(bits.OnesCount64(b.words), bits.OnesCount64(a.words)); c != 0 {
@@ -598,38 +560,44 @@ func (s *searcher) phraseWords() []uint64 {
 }
 
 // instances returns, for each article of ids, rr_instances of the query's
-// expression and of the block break. The query's words are found in one
-// pass over its matches between the first and last of ids (in order of
-// recency, a page's articles are next to each other); the break, which is
-// in every article, article by article.
+// expression and rr_blocks of the block break, in one statement. The
+// query's words are found in one pass over its matches between the first
+// and last of ids (in order of recency, a page's articles are next to each
+// other); the break, which is in every article of more than one block,
+// article by article.
 func (s *searcher) instances(ctx context.Context, ids []int64) (words, breaks map[int64][]int32, err error) {
-	scan := func(rows *sql.Rows) (instRow, error) {
+	type row struct {
+		instRow
+		breaks bool
+	}
+	scan := func(rows *sql.Rows) (row, error) {
 		var (
-			x instRow
+			x row
 			b []byte
 		)
-		err := rows.Scan(&x.id, &b)
+		err := rows.Scan(&x.breaks, &x.id, &b)
 		x.insts = int32s(b)
 		return x, err
 	}
+	in := placeholders(len(ids))
 	args := append([]any{MatchExpr(s.q), slices.Min(ids), slices.Max(ids)}, anys(ids)...)
-	w, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
-		WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`, args...)
+	args = append(append(args, `"`+strings.TrimSpace(blockBreak)+`"`), anys(ids)...)
+	rows, err := scanRows(ctx, s.tx, scan, `
+		SELECT 0, rowid, rr_instances(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+in+`)
+		UNION ALL
+		SELECT 1, rowid, rr_blocks(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, nil, searchError(err)
 	}
-	args = append([]any{`"` + strings.TrimSpace(blockBreak) + `"`}, anys(ids)...)
-	b, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
-		WHERE article_fts MATCH ? AND rowid IN (`+placeholders(len(ids))+`)`, args...)
-	if err != nil {
-		return nil, nil, searchError(err)
-	}
-	words, breaks = make(map[int64][]int32, len(w)), make(map[int64][]int32, len(b))
-	for _, x := range w {
-		words[x.id] = x.insts
-	}
-	for _, x := range b {
-		breaks[x.id] = x.insts
+	words, breaks = make(map[int64][]int32, len(ids)), make(map[int64][]int32, len(ids))
+	for _, x := range rows {
+		if x.breaks {
+			breaks[x.id] = x.insts
+		} else {
+			words[x.id] = x.insts
+		}
 	}
 	return words, breaks, nil
 }
@@ -645,36 +613,41 @@ func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
 	if len(picked) == 0 {
 		return nil
 	}
-	rowids := make([]int64, len(picked))
-	for i, h := range picked {
-		rowids[i] = h.rowid
+	type key struct {
+		article  int64
+		position int
 	}
 	type row struct {
-		id   int64
+		key
 		pid  string
 		kind readingroom.BlockKind
 		t    tokenized
+	}
+	args := make([]any, 0, 2*len(picked))
+	for _, h := range picked {
+		args = append(args, h.article, h.position)
 	}
 	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
 		var (
 			x row
 			b []byte
 		)
-		err := rows.Scan(&x.id, &x.pid, &x.kind, &x.t.text, &b)
+		err := rows.Scan(&x.article, &x.position, &x.pid, &x.kind, &x.t.text, &b)
 		x.t.toks = int32s(b)
 		return x, err
-	}, `SELECT id, pid, kind, text, rr_tokens(text) FROM paragraphs WHERE id IN (`+placeholders(len(rowids))+`)`, anys(rowids)...)
+	}, `SELECT article_id, position, pid, kind, text, rr_tokens(text) FROM paragraphs
+		WHERE (article_id, position) IN (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?), ", len(picked)), ", ")+`)`, args...)
 	if err != nil {
 		return searchError(err)
 	}
-	byID := make(map[int64]row, len(rows))
+	byKey := make(map[key]row, len(rows))
 	for _, x := range rows {
-		byID[x.id] = x
+		byKey[x.key] = x
 	}
 	for _, h := range picked {
-		x, ok := byID[h.rowid]
+		x, ok := byKey[key{h.article, h.position}]
 		if !ok {
-			return fmt.Errorf("store: search: paragraph %d of a hit is gone", h.rowid)
+			return fmt.Errorf("store: search: block %d of article %d, a hit, is gone", h.position, h.article)
 		}
 		h.PID, h.Kind = x.pid, x.kind
 		h.Snippet = readingroom.Excerpt(x.t.segments(h.marks), snippetTokens)
@@ -750,6 +723,39 @@ func readInstances(v []int32, phrases int) (instances, bool) {
 		return cmp.Compare(a.phrase, b.phrase)
 	})
 	return in, true
+}
+
+// blocks are where an article's blocks stand in its body, in tokens.
+type blocks struct {
+	starts []int // block i starts at token starts[i] of the body
+	size   int   // the body's tokens
+}
+
+// readBlocks reads rr_blocks' integers (fts5aux.c) for the block break: the
+// body's size, then the offset of each break. An article of one block has
+// no break, and no row to read (v is nil): its one block starts at 0.
+func readBlocks(v []int32) blocks {
+	b := blocks{starts: []int{0}, size: -1}
+	if len(v) == 0 {
+		return b
+	}
+	b.size = int(v[0])
+	for _, off := range v[1:] {
+		b.starts = append(b.starts, int(off)+1)
+	}
+	return b
+}
+
+// tokens returns the length of block i in tokens, or -1 when unknown.
+func (b blocks) tokens(i int) int {
+	switch {
+	case b.size < 0:
+		return -1
+	case i+1 < len(b.starts):
+		return b.starts[i+1] - 1 - b.starts[i]
+	default:
+		return b.size - b.starts[i]
+	}
 }
 
 // mark is a stretch of words of the query that a snippet marks: tokens
@@ -841,10 +847,10 @@ type weigher struct {
 	limit   int
 }
 
-// weigh returns a bm25-like score of a block of size bytes with marks:
-// each clause's marks, saturating, weighted by how rare the clause is, the
-// block's length considered. The score is below 1, so that it orders
-// blocks holding as many clauses.
+// weigh returns a bm25-like score of a block of size tokens (-1 when
+// unknown) with marks: each clause's marks, saturating, weighted by how
+// rare the clause is, the block's length considered. The score is below 1,
+// so that it orders blocks holding as many clauses.
 func (w *weigher) weigh(marks []mark, size int) float64 {
 	var tf [64]int
 	for _, m := range marks {
@@ -854,10 +860,11 @@ func (w *weigher) weigh(marks []mark, size int) float64 {
 			}
 		}
 	}
-	// The length highlight()'s marks would give the block: a byte each
-	// side of each mark.
-	length := float64(size + 2*len(marks))
-	const k1, b, avgBytes = 1.2, 0.75, 400.0
+	const k1, b, avgTokens = 1.2, 0.75, 70.0
+	length := float64(size)
+	if size < 0 {
+		length = avgTokens
+	}
 	var score float64
 	for i, c := range w.clauses {
 		if tf[i] == 0 {
@@ -865,61 +872,9 @@ func (w *weigher) weigh(marks []mark, size int) float64 {
 		}
 		idf := math.Log(1 + float64(w.limit+1)/(float64(c.articles)+0.5))
 		f := float64(tf[i])
-		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*length/avgBytes))
+		score += idf * f * (k1 + 1) / (f + k1*(1-b+b*length/avgTokens))
 	}
 	return score / (1 + score)
-}
-
-// loadBlockRows reads the rows of the blocks of the articles with ids, in
-// order (from the index on article and position alone).
-func loadBlockRows(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64][]int64, error) {
-	type row struct {
-		id     int64
-		rowids string
-	}
-	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
-		var x row
-		err := rows.Scan(&x.id, &x.rowids)
-		return x, err
-	}, `SELECT article_id, group_concat(id, ',' ORDER BY position)
-		FROM paragraphs WHERE article_id IN (`+placeholders(len(ids))+`) GROUP BY article_id`, anys(ids)...)
-	if err != nil {
-		return nil, searchError(err)
-	}
-	out := make(map[int64][]int64, len(rows))
-	for _, x := range rows {
-		var b []int64
-		for f := range strings.SplitSeq(x.rowids, ",") {
-			id, err := strconv.ParseInt(f, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("store: search: blocks of article %d: %w", x.id, err)
-			}
-			b = append(b, id)
-		}
-		out[x.id] = b
-	}
-	return out, nil
-}
-
-// loadSizes reads the bytes of the text of the blocks with rowids.
-func loadSizes(ctx context.Context, tx *sql.Tx, rowids []int64) (map[int64]int, error) {
-	out := make(map[int64]int, len(rowids))
-	if len(rowids) == 0 {
-		return out, nil
-	}
-	type row struct{ id, size int64 }
-	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
-		var x row
-		err := rows.Scan(&x.id, &x.size)
-		return x, err
-	}, `SELECT id, octet_length(text) FROM paragraphs WHERE id IN (`+placeholders(len(rowids))+`)`, anys(rowids)...)
-	if err != nil {
-		return nil, searchError(err)
-	}
-	for _, x := range rows {
-		out[x.id] = int(x.size)
-	}
-	return out, nil
 }
 
 // firstParagraphs are the hits articles show when they matched by their
@@ -956,7 +911,7 @@ func firstParagraphs(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]Se
 
 // wordClause is a clause of the query as it applies to a block: its
 // alternatives that are not tied to the title or byline, and how many
-// articles hold them (the sum of the alternatives' counts).
+// articles hold the clause.
 type wordClause struct {
 	terms    readingroom.Clause
 	articles int
@@ -968,11 +923,10 @@ type wordClause struct {
 func (s *searcher) wordClauses() []wordClause {
 	var out []wordClause
 	for i, c := range s.q.Must {
-		var w wordClause
-		for k, t := range c {
+		w := wordClause{articles: s.counts[i]}
+		for _, t := range c {
 			if t.Field == readingroom.FieldAny {
 				w.terms = append(w.terms, t)
-				w.articles += s.counts[i][k]
 			}
 		}
 		if len(w.terms) > 0 && len(out) < 63 {
@@ -992,28 +946,36 @@ func (s *searcher) wordsExpr() string {
 	return MatchExpr(readingroom.Query{Must: []readingroom.Clause{words}})
 }
 
+// resultArticle is an article shown and how many blocks it has.
+type resultArticle struct {
+	SearchResult
+	blocks int
+}
+
 // loadResultArticles reads the articles with ids, by id.
-func loadResultArticles(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]SearchResult, error) {
+func loadResultArticles(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64]resultArticle, error) {
 	type row struct {
 		id int64
-		r  SearchResult
+		r  resultArticle
 	}
 	rows, err := scanRows(ctx, tx, func(rows *sql.Rows) (row, error) {
 		var (
 			x         row
 			published sql.NullString
 		)
-		if err := rows.Scan(&x.id, &x.r.Slug, &x.r.Title, &x.r.Byline, &published, &x.r.Publication); err != nil {
+		if err := rows.Scan(&x.id, &x.r.Slug, &x.r.Title, &x.r.Byline, &published, &x.r.Publication, &x.r.blocks); err != nil {
 			return x, err
 		}
 		var err error
 		x.r.Published, err = parseDate(published)
 		return x, err
-	}, `SELECT id, slug, title, byline, published, publication FROM articles WHERE id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
+	}, `SELECT id, slug, title, byline, published, publication,
+			(SELECT count(*) FROM paragraphs p WHERE p.article_id = articles.id)
+		FROM articles WHERE id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)
 	}
-	out := make(map[int64]SearchResult, len(rows))
+	out := make(map[int64]resultArticle, len(rows))
 	for _, x := range rows {
 		out[x.id] = x.r
 	}
@@ -1067,13 +1029,6 @@ func MatchExpr(q readingroom.Query) string {
 		sb.WriteString(" NOT ")
 		writeTerm(&sb, t)
 	}
-	return sb.String()
-}
-
-// termExpr is the expression of one term.
-func termExpr(t readingroom.Term) string {
-	var sb strings.Builder
-	writeTerm(&sb, t)
 	return sb.String()
 }
 

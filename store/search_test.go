@@ -628,10 +628,7 @@ func TestSearchMarksAsHighlightDoes(t *testing.T) {
 		if len(res.Results) == 0 {
 			t.Errorf("%s: no results", qs)
 		}
-		s := &searcher{q: q, counts: make([][]int, len(q.Must))}
-		for i, c := range q.Must {
-			s.counts[i] = make([]int, len(c))
-		}
+		s := &searcher{q: q, counts: make([]int, len(q.Must))}
 		for _, r := range res.Results {
 			var body string
 			if err := db.r.QueryRowContext(ctx, `
