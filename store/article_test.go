@@ -1,9 +1,11 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,6 +286,9 @@ func TestRestoredParagraphGetsItsIDBack(t *testing.T) {
 	if ref, err := db.Paragraph(t.Context(), "ids", goneID); err != nil || ref.State != ParagraphDeleted {
 		t.Fatalf("deleted paragraph: %+v %v", ref, err)
 	}
+	if got := retiredIDs(t, db, "ids"); !slices.Equal(got, []string{goneID}) {
+		t.Errorf("retired ids %q, want [%s]", got, goneID)
+	}
 	c := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para("Kept."), para("Gone for a while.")}}
 	save(t, db, c, Updated)
 	if c.Blocks[1].ID != goneID {
@@ -292,9 +297,61 @@ func TestRestoredParagraphGetsItsIDBack(t *testing.T) {
 	if ref, err := db.Paragraph(t.Context(), "ids", goneID); err != nil || ref.State != ParagraphLive {
 		t.Errorf("restored paragraph: %+v %v", ref, err)
 	}
+	// Live again, so no longer retired; the other text's id is retired now.
+	if got := retiredIDs(t, db, "ids"); !slices.Equal(got, []string{b.Blocks[1].ID}) {
+		t.Errorf("retired ids %q, want [%s]", got, b.Blocks[1].ID)
+	}
 	if err := db.IntegrityCheck(t.Context()); err != nil {
 		t.Error(err)
 	}
+}
+
+// An id that became an alias (its paragraph merged into another) is
+// never given to a paragraph again, not even to its own text coming back:
+// the link would then lead somewhere else than it has since the merge.
+func TestRetiredIDNeverReused(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	first, second := "The keeper lit the lamp at dusk.", "The ships passed safely all night."
+	a := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para(first), para(second)}}
+	save(t, db, a, Created)
+	keptID, mergedID := a.Blocks[0].ID, a.Blocks[1].ID
+	if got := retiredIDs(t, db, "ids"); len(got) != 0 {
+		t.Errorf("retired ids of a new article: %q, want none", got)
+	}
+
+	merged := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para(first + " " + second)}}
+	save(t, db, merged, Updated)
+	if ref, err := db.Paragraph(ctx, "ids", mergedID); err != nil || ref.State != ParagraphAlias || ref.ID != keptID {
+		t.Fatalf("merged paragraph's id: %+v, %v; want an alias of %s", ref, err, keptID)
+	}
+	if got := retiredIDs(t, db, "ids"); !slices.Equal(got, []string{mergedID}) {
+		t.Errorf("retired ids %q, want [%s]", got, mergedID)
+	}
+
+	split := &readingroom.Article{Title: "Ids", Blocks: []readingroom.Block{para(first), para(second)}}
+	save(t, db, split, Updated)
+	if got := split.Blocks[1].ID; got == mergedID || got == keptID || !readingroom.ValidParagraphID(got) {
+		t.Errorf("the split-off paragraph got id %q; want a fresh one, not %s or %s", got, mergedID, keptID)
+	}
+	if ref, err := db.Paragraph(ctx, "ids", mergedID); err != nil || ref.State != ParagraphAlias || ref.ID != keptID {
+		t.Errorf("retired id after the split: %+v, %v; want still an alias of %s", ref, err, keptID)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// retiredIDs returns the registry of retired ids of the article at slug,
+// sorted.
+func retiredIDs(t *testing.T, db *DB, slug string) []string {
+	t.Helper()
+	got, err := scanRows(t.Context(), db.r, scanString, `SELECT pid FROM paragraph_ids
+		WHERE article_id = (SELECT id FROM articles WHERE slug = ?) ORDER BY pid`, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
 func TestIdenticalParagraphsGetDistinctIDs(t *testing.T) {
@@ -393,6 +450,31 @@ func TestListArticles(t *testing.T) {
 	}
 }
 
+// A paragraph is found by its public id through paragraphs_pid, in one
+// article (resolve, page.go, positions.go) or across them (an edited
+// title): the index that also keeps (article_id, pid) unique.
+func TestParagraphByIDUsesTheIndex(t *testing.T) {
+	db := openTest(t)
+	for q, want := range map[string]string{
+		`SELECT EXISTS (SELECT 1 FROM paragraphs WHERE article_id = 1 AND pid = 'x')`: "USING COVERING INDEX paragraphs_pid (pid=? AND article_id=?)",
+		`SELECT position FROM paragraphs WHERE article_id = 1 AND pid = 'x'`:          "USING INDEX paragraphs_pid (pid=? AND article_id=?)",
+		`SELECT article_id FROM paragraphs WHERE pid IN ('x', 'y')`:                   "USING COVERING INDEX paragraphs_pid (pid=?)",
+	} {
+		plan, err := scanRows(t.Context(), db.r, func(rows *sql.Rows) (string, error) {
+			var id, parent, unused int
+			var detail string
+			err := rows.Scan(&id, &parent, &unused, &detail)
+			return detail, err
+		}, `EXPLAIN QUERY PLAN `+q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(plan, "; "); !strings.Contains(got, want) {
+			t.Errorf("plan of %s: %q, want %q", q, got, want)
+		}
+	}
+}
+
 func TestListUsesIndexOrder(t *testing.T) {
 	db := openTest(t)
 	rows, err := db.r.QueryContext(t.Context(), `EXPLAIN QUERY PLAN
@@ -446,13 +528,23 @@ func TestDeleteArticleCascades(t *testing.T) {
 	kept := &readingroom.Article{Title: "Kept", Books: []readingroom.Book{{Title: "B"}}, Blocks: []readingroom.Block{para("Stays.")}}
 	save(t, db, kept, Created)
 
+	// A retired id, so that the registry holds a row of the article.
+	edited := clone(gone)
+	edited.Blocks = edited.Blocks[1:]
+	save(t, db, edited, Updated)
+	if got := count(t, db, `SELECT count(*) FROM paragraph_ids`); got != 1 {
+		t.Fatalf("paragraph_ids has %d rows before delete, want 1", got)
+	}
+
 	if err := db.DeleteArticle(t.Context(), slug); err != nil {
 		t.Fatalf("DeleteArticle: %v", err)
 	}
 	if _, err := db.Article(t.Context(), slug); readingroom.ErrorCode(err) != readingroom.ENOTFOUND {
 		t.Errorf("Article after delete: err = %v, want ENOTFOUND", err)
 	}
-	for table, want := range map[string]int{"articles": 1, "books": 1, "paragraphs": 1, "paragraph_ids": 1} {
+	// The cascade to paragraphs registers none of their ids: they went to
+	// deleted_paragraph_ids (TestDeleteArticleRetiresSlugAndIDs).
+	for table, want := range map[string]int{"articles": 1, "books": 1, "paragraphs": 1, "paragraph_ids": 0} {
 		if got := count(t, db, `SELECT count(*) FROM `+table); got != want {
 			t.Errorf("%s has %d rows after delete, want %d", table, got, want)
 		}
@@ -482,5 +574,16 @@ func TestParagraphIDsArePermanent(t *testing.T) {
 	var se sqlite3.Error
 	if !errors.As(err, &se) || se.ExtendedCode != sqlite3.ErrConstraintTrigger {
 		t.Errorf("changing a pid: err = %v, want the trigger to refuse", err)
+	}
+	// Unique within an article (paragraphs_pid), not across articles.
+	_, err = db.w.ExecContext(t.Context(), `INSERT INTO paragraphs (article_id, pid, position, kind, text)
+		SELECT article_id, pid, 99, kind, 'Other text.' FROM paragraphs LIMIT 1`)
+	if !errors.As(err, &se) || se.ExtendedCode != sqlite3.ErrConstraintUnique {
+		t.Errorf("a second paragraph with a pid: err = %v, want a UNIQUE violation", err)
+	}
+	other := save(t, db, &readingroom.Article{Title: "Other", Blocks: []readingroom.Block{para("Other text.")}}, Created)
+	if _, err := db.w.ExecContext(t.Context(), `INSERT INTO paragraphs (article_id, pid, position, kind, text)
+		SELECT (SELECT id FROM articles WHERE slug = ?), pid, 99, kind, 'Other text.' FROM paragraphs LIMIT 1`, other); err != nil {
+		t.Errorf("another article's pid: %v", err)
 	}
 }

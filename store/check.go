@@ -31,10 +31,10 @@ const checkLimit = 20
 //   - every FTS5 index against the rows it indexes;
 //   - that every migration this version knows has been applied, and none
 //     it does not know;
-//   - the registry of paragraph ids: every id live, aliased or deleted
-//     is in it, no id is in two of those states at once, every alias
-//     leads to an id the article had, and no live article has the slug
-//     of a deleted one.
+//   - the paragraph ids: every id aliased or deleted is in the registry
+//     of retired ids, no live id is retired, aliased or deleted, none is
+//     both aliased and deleted, every alias leads to an id the article
+//     had, and no live article has the slug of a deleted one.
 //
 // It reads one snapshot on a reader, so it may run while the room serves
 // and writes; the FTS5 checks go through the writer (to SQLite they are
@@ -169,9 +169,9 @@ func migrationProblems(ctx context.Context, tx *sql.Tx) ([]string, error) {
 // registryChecks are queries for breaches of the paragraph-id rules, each
 // giving one text per breach, and the sentence that says it.
 var registryChecks = []struct{ query, says string }{
-	{`SELECT 'article ' || p.article_id || ', id ' || p.pid FROM paragraphs p
-		WHERE NOT EXISTS (SELECT 1 FROM paragraph_ids i WHERE i.article_id = p.article_id AND i.pid = p.pid)`,
-		"paragraph id registry: the live paragraph (%s) is not registered"},
+	{`SELECT 'article ' || p.article_id || ', id ' || p.pid FROM paragraph_ids i
+		JOIN paragraphs p ON p.pid = i.pid AND p.article_id = i.article_id`,
+		"paragraph id registry: %s is both live and retired"},
 	{`SELECT 'article ' || a.article_id || ', id ' || a.pid FROM paragraph_aliases a
 		WHERE NOT EXISTS (SELECT 1 FROM paragraph_ids i WHERE i.article_id = a.article_id AND i.pid = a.pid)`,
 		"paragraph id registry: the alias (%s) is not registered"},
@@ -188,7 +188,8 @@ var registryChecks = []struct{ query, says string }{
 		JOIN paragraph_tombstones t ON t.article_id = a.article_id AND t.pid = a.pid`,
 		"paragraph id registry: %s is both an alias and deleted"},
 	{`SELECT 'article ' || a.article_id || ', id ' || a.pid || ' to ' || a.target FROM paragraph_aliases a
-		WHERE NOT EXISTS (SELECT 1 FROM paragraph_ids i WHERE i.article_id = a.article_id AND i.pid = a.target)`,
+		WHERE NOT EXISTS (SELECT 1 FROM paragraph_ids i WHERE i.article_id = a.article_id AND i.pid = a.target)
+		AND NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.pid = a.target AND p.article_id = a.article_id)`,
 		"paragraph id registry: an alias (%s) leads to an id the article never had"},
 	{`SELECT a.slug FROM articles a JOIN deleted_articles d ON d.slug = a.slug`,
 		"the slug %q of a deleted article was given to another article"},

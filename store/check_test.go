@@ -17,8 +17,14 @@ func TestIntegrityCheckFindsDamage(t *testing.T) {
 		want   string
 	}{
 		{"sound", nil, ""},
-		{"unregistered id", []string{`DELETE FROM paragraph_ids WHERE pid = (SELECT pid FROM paragraphs LIMIT 1)`},
-			"is not registered"},
+		{"unregistered id", []string{`INSERT INTO paragraph_tombstones (article_id, pid, kind, text, deleted_at)
+			SELECT id, 'zzzzzzzz', 'paragraph', 'Gone.', 'now' FROM articles`},
+			"the deleted paragraph (article 1, id zzzzzzzz) is not registered"},
+		{"live and retired", []string{`INSERT INTO paragraph_ids (article_id, pid) SELECT article_id, pid FROM paragraphs LIMIT 1`},
+			"is both live and retired"},
+		{"alias to a live id", []string{`INSERT INTO paragraph_ids (article_id, pid) SELECT id, 'zzzzzzzz' FROM articles`,
+			`INSERT INTO paragraph_aliases (article_id, pid, target, created_at) SELECT article_id, 'zzzzzzzz', pid, 'now' FROM paragraphs LIMIT 1`},
+			""},
 		{"live and alias", []string{`INSERT INTO paragraph_aliases (article_id, pid, target, created_at)
 			SELECT article_id, pid, pid, 'now' FROM paragraphs LIMIT 1`}, "both live and an alias"},
 		{"alias to nowhere", []string{`INSERT INTO paragraph_ids (article_id, pid) SELECT id, 'zzzzzzzz' FROM articles`,

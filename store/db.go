@@ -168,12 +168,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	migrated := 0
 	if !db.asIs {
 		if err := incrementalVacuum(ctx, w); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("store: open %q: %w", path, err)
 		}
-		if err := migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
+		if migrated, err = migrate(ctx, w, migrations.FS, goMigrations, db.log); err != nil {
 			w.Close()
 			return nil, fmt.Errorf("store: open %q: %w", path, err)
 		}
@@ -198,6 +199,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	// Searches may take all but one reader, so pages never wait for them.
 	db.w, db.r, db.searches = w, r, make(chan struct{}, n-1)
+	// A migration that rebuilds a table (0080 rebuilds paragraphs) frees
+	// the old one's pages: give them back, as a bulk import does, rather
+	// than leave the file that much larger.
+	if migrated > 0 {
+		if err := db.reclaim(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %q: %w", path, err)
+		}
+	}
 	return db, nil
 }
 

@@ -228,9 +228,12 @@ func TestBrokenMigrationRollsBack(t *testing.T) {
 		"0003_tri.sql": {Data: []byte(`CREATE TABLE three (x);`)},
 		"README":       {Data: []byte(`not a migration`)},
 	}
-	err := migrate(ctx, db, fsys, nil, slog.New(slog.DiscardHandler))
+	n, err := migrate(ctx, db, fsys, nil, slog.New(slog.DiscardHandler))
 	if err == nil {
 		t.Fatal("migrate with a broken migration succeeded")
+	}
+	if n != 1 {
+		t.Errorf("migrate applied %d before the broken one, want 1", n)
 	}
 	if !strings.Contains(err.Error(), "0002_two.sql") {
 		t.Errorf("error %q does not name the broken file", err)
@@ -250,13 +253,16 @@ func TestBrokenMigrationRollsBack(t *testing.T) {
 
 	// Fixed, the rest applies on the next run, and only the rest.
 	fsys["0002_two.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE two (x);`)}
-	if err := migrate(ctx, db, fsys, nil, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatalf("migrate after the fix: %v", err)
+	if n, err := migrate(ctx, db, fsys, nil, slog.New(slog.DiscardHandler)); err != nil || n != 2 {
+		t.Fatalf("migrate after the fix: applied %d, %v; want 2", n, err)
 	}
 	if got := versions(t, db); len(got) != 3 {
 		t.Errorf("recorded versions %q, want three", got)
 	}
 	if !tableExists(t, db, "two") || !tableExists(t, db, "three") {
 		t.Error("fixed migrations not applied")
+	}
+	if n, err := migrate(ctx, db, fsys, nil, slog.New(slog.DiscardHandler)); err != nil || n != 0 {
+		t.Errorf("migrate with nothing to do: applied %d, %v; want 0", n, err)
 	}
 }

@@ -45,7 +45,9 @@ func (db *DB) DeleteArticle(ctx context.Context, slug string) error {
 		return fmt.Errorf("store: delete article %q: retire slug: %w", slug, err)
 	}
 	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO deleted_paragraph_ids (slug, pid) SELECT ?, pid FROM paragraph_ids WHERE article_id = ?`,
+		`INSERT INTO deleted_paragraph_ids (slug, pid)
+		SELECT ?1, pid FROM paragraphs WHERE article_id = ?2
+		UNION SELECT ?1, pid FROM paragraph_ids WHERE article_id = ?2`,
 		slug, id); err != nil {
 		return fmt.Errorf("store: delete article %q: retire paragraph ids: %w", slug, err)
 	}

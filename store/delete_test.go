@@ -11,7 +11,10 @@ func TestDeleteArticleRetiresSlugAndIDs(t *testing.T) {
 	ctx := t.Context()
 	gone := sample()
 	slug := save(t, db, gone, Created)
-	pid := gone.Blocks[0].ID
+	retired, pid := gone.Blocks[0].ID, gone.Blocks[1].ID
+	edited := clone(gone)
+	edited.Blocks = edited.Blocks[1:]
+	save(t, db, edited, Updated)
 
 	if err := db.DeleteArticle(ctx, slug); err != nil {
 		t.Fatal(err)
@@ -20,8 +23,14 @@ func TestDeleteArticleRetiresSlugAndIDs(t *testing.T) {
 	if err != nil || d.Title != gone.Title || d.Deleted.IsZero() {
 		t.Fatalf("DeletedArticle = %+v, %v", d, err)
 	}
-	if had, err := db.HadParagraph(ctx, slug, pid); err != nil || !had {
-		t.Errorf("HadParagraph(%s) = %v, %v; want true", pid, had, err)
+	// Its ids live when it was deleted and those retired before.
+	for _, id := range []string{pid, retired} {
+		if had, err := db.HadParagraph(ctx, slug, id); err != nil || !had {
+			t.Errorf("HadParagraph(%s) = %v, %v; want true", id, had, err)
+		}
+	}
+	if got, want := count(t, db, `SELECT count(*) FROM deleted_paragraph_ids WHERE slug = ?`, slug), len(gone.Blocks); got != want {
+		t.Errorf("%d ids of the deleted article recorded, want %d", got, want)
 	}
 	if had, _ := db.HadParagraph(ctx, slug, "zzzzzz"); had {
 		t.Error("HadParagraph of an id it never had = true")

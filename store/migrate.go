@@ -70,41 +70,46 @@ func steps(fsys fs.FS, extra []migration) ([]migration, error) {
 }
 
 // migrate applies, in version order, every step (the .sql files in fsys
-// and the Go steps extra) not yet recorded in schema_migrations. It runs on
-// one connection, so that a step's foreign_keys setting holds for the
-// whole step.
-func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, extra []migration, log *slog.Logger) error {
+// and the Go steps extra) not yet recorded in schema_migrations, and says
+// how many it applied. It runs on one connection, so that a step's
+// foreign_keys setting holds for the whole step.
+func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, extra []migration, log *slog.Logger) (int, error) {
 	all, err := steps(fsys, extra)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Close()
 	// Before anything is written: a database that a newer version has
 	// migrated is left as it is.
 	applied, err := appliedVersions(ctx, conn)
 	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	if unknown := unknownVersions(all, applied); len(unknown) > 0 {
-		return &NewerDatabaseError{Versions: unknown}
+		return 0, &NewerDatabaseError{Versions: unknown}
 	}
 	if _, err := conn.ExecContext(ctx, `
 		CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TEXT NOT NULL
 		)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+		return 0, fmt.Errorf("migrate: %w", err)
 	}
+	n := 0
 	for _, m := range all {
-		if err := m.apply(ctx, conn, log); err != nil {
-			return fmt.Errorf("migrate %s: %w", m.name, err)
+		did, err := m.apply(ctx, conn, log)
+		if err != nil {
+			return n, fmt.Errorf("migrate %s: %w", m.name, err)
+		}
+		if did {
+			n++
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // NewerDatabaseError is the refusal to open a database that a newer
@@ -153,21 +158,23 @@ func unknownVersions(steps []migration, applied []string) []string {
 	return out
 }
 
-func (m migration) apply(ctx context.Context, conn *sql.Conn, log *slog.Logger) (err error) {
+// apply applies m unless schema_migrations records it, and says whether it
+// did.
+func (m migration) apply(ctx context.Context, conn *sql.Conn, log *slog.Logger) (did bool, err error) {
 	var applied bool
 	if err := conn.QueryRowContext(ctx,
 		`SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)`, m.version,
 	).Scan(&applied); err != nil {
-		return err
+		return false, err
 	}
 	if applied {
-		return nil
+		return false, nil
 	}
 	if m.foreignKeysOff {
 		// PRAGMA foreign_keys is a no-op inside a transaction: set it
 		// before BEGIN, and restore it whatever happens.
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-			return err
+			return false, err
 		}
 		defer func() {
 			if _, e := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); e != nil && err == nil {
@@ -177,7 +184,7 @@ func (m migration) apply(ctx context.Context, conn *sql.Conn, log *slog.Logger) 
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	if m.fn != nil {
@@ -186,20 +193,23 @@ func (m migration) apply(ctx context.Context, conn *sql.Conn, log *slog.Logger) 
 		_, err = tx.ExecContext(ctx, m.sql)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if m.foreignKeysOff {
 		if err := checkForeignKeys(ctx, tx); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
 		m.version, time.Now().UTC().Format(time.RFC3339),
 	); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // checkForeignKeys fails if any row breaks a foreign key.

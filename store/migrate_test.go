@@ -59,7 +59,7 @@ func TestUpgradeFromVersion4(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
 	raw := openRawAt(t, path)
-	if err := migrate(ctx, raw, migrationsUpTo(t, "0004_paragraph_pid_index"), nil, slog.New(slog.DiscardHandler)); err != nil {
+	if _, err := migrate(ctx, raw, migrationsUpTo(t, "0004_paragraph_pid_index"), nil, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	composed := "Café society"
@@ -145,7 +145,7 @@ func TestMigrationChecksForeignKeys(t *testing.T) {
 		"0001_a.sql": {Data: []byte(`CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent (id));`)},
 		"0002_b.sql": {Data: []byte(foreignKeysOffDirective + "\nINSERT INTO child VALUES (42);")},
 	}
-	err := migrate(t.Context(), db, fsys, nil, slog.New(slog.DiscardHandler))
+	_, err := migrate(t.Context(), db, fsys, nil, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
 		t.Fatalf("migration leaving a dangling reference: err = %v, want it refused", err)
 	}

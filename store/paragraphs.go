@@ -38,8 +38,10 @@ func loadStoredBlocks(ctx context.Context, tx dbtx, articleID int64) ([]storedBl
 	return blocks, nil
 }
 
-// usedPIDs returns every pid the article has ever had, deleted ones too.
-func usedPIDs(ctx context.Context, tx dbtx, articleID int64) (map[string]bool, error) {
+// usedPIDs returns every pid the article has ever had: those of its
+// stored blocks (all of them, as loadStoredBlocks reads them) and the
+// retired ones in the registry (migration 0080).
+func usedPIDs(ctx context.Context, tx dbtx, articleID int64, stored []storedBlock) (map[string]bool, error) {
 	pids, err := scanRows(ctx, tx, func(rows *sql.Rows) (string, error) {
 		var pid string
 		err := rows.Scan(&pid)
@@ -48,7 +50,10 @@ func usedPIDs(ctx context.Context, tx dbtx, articleID int64) (map[string]bool, e
 	if err != nil {
 		return nil, fmt.Errorf("load paragraph ids: %w", err)
 	}
-	used := make(map[string]bool, len(pids))
+	used := make(map[string]bool, len(stored)+len(pids))
+	for _, s := range stored {
+		used[s.pid] = true
+	}
 	for _, pid := range pids {
 		used[pid] = true
 	}
@@ -68,7 +73,7 @@ func saveBlocks(ctx context.Context, tx dbtx, articleID int64, fresh bool, store
 	// A fresh article has used no ids and retired none: the rows of a
 	// deleted article whose id it took went with that one.
 	if !fresh {
-		if used, err = usedPIDs(ctx, tx, articleID); err != nil {
+		if used, err = usedPIDs(ctx, tx, articleID, stored); err != nil {
 			return nil, err
 		}
 		if retired, err = loadTombstones(ctx, tx, articleID); err != nil {
@@ -90,12 +95,19 @@ func saveBlocks(ctx context.Context, tx dbtx, articleID int64, fresh bool, store
 }
 
 // retireBlocks carries out the retiring half of an alignment: revived
-// tombstones are lifted, stored rows that no new block continues are
-// deleted, and their ids become aliases or tombstones.
+// tombstones are lifted (their ids are live again, so they leave the
+// registry of retired ids), stored rows that no new block continues are
+// deleted (a trigger registers their ids), and their ids become aliases
+// or tombstones.
 func retireBlocks(ctx context.Context, tx dbtx, articleID int64, stored []storedBlock, al readingroom.Alignment, now string) error {
 	for _, pid := range al.Revived {
 		if _, err := tx.ExecContext(ctx,
 			`DELETE FROM paragraph_tombstones WHERE article_id = ? AND pid = ?`, articleID, pid,
+		); err != nil {
+			return fmt.Errorf("revive block: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx,
+			`DELETE FROM paragraph_ids WHERE article_id = ? AND pid = ?`, articleID, pid,
 		); err != nil {
 			return fmt.Errorf("revive block: %w", err)
 		}

@@ -213,7 +213,8 @@ func duplicateTexts(a *readingroom.Article) []string {
 
 func everUsed(t *testing.T, db *DB, slug string) []string {
 	t.Helper()
-	rows, err := db.r.Query(`SELECT pid FROM paragraph_ids JOIN articles ON articles.id = article_id WHERE slug = ?`, slug)
+	rows, err := db.r.Query(`SELECT pid FROM paragraphs JOIN articles ON articles.id = article_id WHERE slug = ?1
+		UNION SELECT pid FROM paragraph_ids JOIN articles ON articles.id = article_id WHERE slug = ?1`, slug)
 	if err != nil {
 		t.Fatal(err)
 	}

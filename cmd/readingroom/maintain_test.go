@@ -40,14 +40,15 @@ func TestBackupAndCheck(t *testing.T) {
 		t.Error("backup over a file changed it")
 	}
 
-	// Damage: a paragraph id missing from the registry, and a migration
-	// from a newer version.
+	// Damage: a deleted paragraph's id missing from the registry, and a
+	// migration from a newer version.
 	raw, err := sql.Open("sqlite3", "file:"+backup)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		`DELETE FROM paragraph_ids WHERE pid = (SELECT pid FROM paragraphs LIMIT 1)`,
+		`INSERT INTO paragraph_tombstones (article_id, pid, kind, text, deleted_at)
+			SELECT id, 'zzzzzzzz', 'paragraph', 'Gone.', 'now' FROM articles LIMIT 1`,
 		`INSERT INTO schema_migrations (version, applied_at) VALUES ('9001_future', 'now')`,
 	} {
 		if _, err := raw.Exec(q); err != nil {
