@@ -121,9 +121,7 @@ func (b *bench) run(ctx context.Context) error {
 		}
 	}
 	start := time.Now()
-	// At the priority of the bare insert it is compared with (an import
-	// otherwise lowers its own, which on a busy machine would slow it).
-	if out, err := b.command(ctx, "import", "--quiet", "--nice", "0", "--db", dbPath, filepath.Join(b.dir, "library")).CombinedOutput(); err != nil {
+	if out, err := b.command(ctx, "import", "--quiet", "--db", dbPath, filepath.Join(b.dir, "library")).CombinedOutput(); err != nil {
 		return fmt.Errorf("import: %v: %s", err, out)
 	} else if want := fmt.Sprintf("%d new", b.n); !strings.Contains(string(out), want) {
 		return fmt.Errorf("import: want %s, got: %s", want, out)
@@ -414,7 +412,6 @@ func (b *bench) mixRow(ctx context.Context, client *http.Client, base, dbPath st
 	quiet := loadUntil(ctx, client, 32, b.duration, nil, mix)
 	b.add(benchRow{figure: "mix of pages and searches, 32 connections, no import (for comparison)",
 		room: fmt.Sprintf("p99 %s, %d errors, %s", millis(percentile(quiet.latencies, 99)), quiet.errors, perSecond(quiet.rate(), "req/s"))})
-	// As a reader would run it: at its own, lower priority.
 	imp := b.command(ctx, "import", "--quiet", "--db", dbPath, filepath.Join(b.dir, "extra"))
 	var (
 		impOut  strings.Builder

@@ -29,15 +29,6 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	if os.Getenv(niceChildEnv) == "1" {
-		os.Exit(niceChild())
-	}
-	// An import run by a test in this process asks, and is told it got,
-	// a lower priority; the tests' own priority stays as it is.
-	setNice = func(n int) error {
-		niceAsked.Store(int64(n))
-		return nil
-	}
 	code := m.Run()
 	removeBinary()
 	os.Exit(code)

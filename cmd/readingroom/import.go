@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
-	"syscall"
 
 	"github.com/readingroom/readingroom"
 	"github.com/readingroom/readingroom/dump"
@@ -24,7 +23,6 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.SetOutput(stderr)
 	dbPath := dbFlag(fs, getenv)
 	quiet := fs.Bool("quiet", false, "print only the summary and problems")
-	nice := fs.Int("nice", defaultNice, "run at this nice value (0–19), so that a room being read beside the import stays quick; 0 keeps the priority it was started with")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: readingroom import [--db FILE] PATH...\n\nLoads article dumps (files, or folders read recursively) into the database.")
 		fs.PrintDefaults()
@@ -35,17 +33,6 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return exitError{2}
-	}
-	if *nice < 0 || *nice > 19 {
-		fmt.Fprintf(stderr, "readingroom import: --nice %d: want 0 to 19 (a negative value would raise the import above other programs)\n", *nice)
-		return exitError{2}
-	}
-	if *nice > 0 {
-		// A process started at a higher nice value may not lower it: it
-		// then keeps the one it has, which is what was asked of it.
-		if err := setNice(*nice); err != nil && !errors.Is(err, syscall.EACCES) && !errors.Is(err, syscall.EPERM) {
-			fmt.Fprintf(stderr, "readingroom import: could not lower the priority: %v\n", err)
-		}
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		// The Go heap's garbage is collected sooner rather than let it
@@ -77,17 +64,6 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	return nil
 }
-
-// defaultNice is the nice value an import runs at unless told otherwise:
-// low enough a priority that a room being read on the same machine stays
-// responsive while it runs (docs/benchmarks.md, the mix), and on an idle
-// machine no slower.
-const defaultNice = 10
-
-// setNice is lowerPriority; tests that run imports in their own process
-// replace it, to see what it was asked without changing the tests'
-// priority.
-var setNice = lowerPriority
 
 // importMemoryLimit is the soft limit on the Go heap during an import
 // (GOMEMLIMIT overrides it): reading the largest file, 32 MiB, needs
