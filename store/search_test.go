@@ -535,6 +535,26 @@ func TestSearchCommonWords(t *testing.T) {
 	if g, want := got("lantern -harbour"), []string{slugs[3]}; !slices.Equal(g, want) {
 		t.Errorf("lantern -harbour: %v, want %v", g, want)
 	}
+	// Together in 4 articles: each word is then in more than 3 too, and
+	// they are not counted one by one; newest first.
+	if g, want := got("harbour the"), []string{slugs[4], slugs[2], slugs[1], slugs[0]}; !slices.Equal(g, want) {
+		t.Errorf("harbour the: %v, want %v", g, want)
+	}
+	// A clause is as common as its alternatives together: lantern (3) or
+	// again (1) is in 4 articles.
+	if g, want := got("lantern OR again"), []string{slugs[4], slugs[3], slugs[2], slugs[1]}; !slices.Equal(g, want) {
+		t.Errorf("lantern OR again: %v, want %v", g, want)
+	}
+	// An article of one block has no break between blocks in the index:
+	// its one block is the hit, marked.
+	res, err := db.Search(ctx, readingroom.ParseQuery("alone"), 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 1 || len(res.Results[0].Hits) != 1 || res.Results[0].Matches != 1 ||
+		markup(res.Results[0].Hits[0].Snippet) != "A lantern <mark>alone</mark>." {
+		t.Errorf("alone: %+v", res.Results)
+	}
 }
 
 // A bulk import (at least bulkArticles, into a library not much larger)
