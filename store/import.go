@@ -329,10 +329,19 @@ func (r *ImportRun) forget() {
 }
 
 // Finish commits the last batch and, after a bulk import, merges the
-// full-text index into one segment and turns automatic merging on again.
+// full-text index into one segment and turns automatic merging on again;
+// after any other run that wrote, it merges the segments the run left
+// (tidyIndex).
 func (r *ImportRun) Finish(ctx context.Context) error {
 	if err := r.commitBatch(ctx); err != nil {
 		return fmt.Errorf("store: finish import: %w", err)
+	}
+	if !r.bulk && r.written > 0 {
+		for _, t := range ftsTables {
+			if err := r.db.tidyIndex(ctx, t); err != nil {
+				return fmt.Errorf("store: finish import: merge %s: %w", t, err)
+			}
+		}
 	}
 	if !r.large {
 		return nil

@@ -557,6 +557,81 @@ func TestSearchCommonWords(t *testing.T) {
 	}
 }
 
+// An import run too small beside the library to optimize its index
+// leaves no two segments of one level: nothing is left for a merge step to
+// do, as there is after articles saved one transaction each.
+func TestImportTidiesTheIndex(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	saveAll := func(n, from int) {
+		t.Helper()
+		run := db.NewImport()
+		arts := make([]readingroom.Article, n)
+		for i := range arts {
+			arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", from+i), Blocks: []readingroom.Block{para(fmt.Sprintf("The harbour light number %d.", from+i))}}
+			run.Expect(&arts[i])
+		}
+		for i := range arts {
+			if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := run.Finish(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// mergeWorks reports whether one merge step of segments sharing a
+	// level would change the index.
+	mergeWorks := func() bool {
+		t.Helper()
+		conn, err := db.w.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var before, after int64
+		if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', 100)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("a merge step: %d changes", after-before)
+		return after-before > 1 // as mergeSteps: one change is no work
+	}
+	saveAll(bulkArticles, 0) // a bulk import: optimized
+	saveAll(3*batchArticles, bulkArticles)
+	if mergeWorks() {
+		t.Error("an import of three batches left segments to merge")
+	}
+	checkIntegrity(t, db, "after an import of three batches")
+	a := &readingroom.Article{Title: "Lantern", Blocks: []readingroom.Block{para("A lantern.")}}
+	if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	if mergeWorks() {
+		t.Error("an article saved on its own left segments to merge")
+	}
+	if res, err := db.Search(ctx, readingroom.ParseQuery("harbour light"), 1, 10); err != nil || !res.Capped {
+		t.Errorf("search after the imports: %d (capped %v), %v; want more than %d", res.Total, res.Capped, err, MaxCount)
+	}
+	// That the check can tell: three rows written to the index outside
+	// any import, a transaction each, make three segments of one level.
+	// (They are not the articles' text: the index is not checked again.)
+	for i := range 3 {
+		if _, err := db.w.ExecContext(ctx, `INSERT INTO article_fts (rowid, body, title, byline, standfirst, books)
+			VALUES (?, 'stray', '', '', '', '')`, 1_000_000+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !mergeWorks() {
+		t.Error("three segments of one level left nothing to merge: the check cannot tell")
+	}
+}
+
 // A bulk import (at least bulkArticles, into a library not much larger)
 // defers the index's merging and optimizes it at the end; the index is
 // whole afterwards and merging is on again. Should one die midway, opening
