@@ -38,6 +38,8 @@ func Segments(text string, spans []Span) []Segment {
 func orderedSegments(text string, spans []Span) ([]Segment, bool) {
 	var out []Segment
 	at := 0
+	// Each marked segment's Marks, one slice for them all.
+	ks := make([]int, len(spans))
 	for k, s := range spans {
 		from, to := runeStart(text, s.Start), runeStart(text, s.End)
 		if from < at || to < from {
@@ -49,7 +51,8 @@ func orderedSegments(text string, spans []Span) ([]Segment, bool) {
 		if from > at {
 			out = append(out, Segment{Text: text[at:from]})
 		}
-		out = append(out, Segment{Text: text[from:to], Marks: []int{k}})
+		ks[k] = k
+		out = append(out, Segment{Text: text[from:to], Marks: ks[k : k+1 : k+1]})
 		at = to
 	}
 	if at < len(text) {
@@ -123,11 +126,5 @@ func MarkedSegments(text, open, close string) []Segment {
 		plain.WriteString(inner)
 		text = text[min(j+len(close), len(text)):]
 	}
-	segs := Segments(plain.String(), spans)
-	for i := range segs {
-		if segs[i].Marked() {
-			segs[i].Marks = []int{0}
-		}
-	}
-	return segs
+	return markedZero(Segments(plain.String(), spans))
 }

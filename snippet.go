@@ -27,7 +27,27 @@ func Excerpt(segs []Segment, n int) []Segment {
 		}
 		text.WriteString(s.Text)
 	}
-	flat := text.String()
+	return excerpt(text.String(), spans, n)
+}
+
+// ExcerptText is Excerpt of text with spans marked, without cutting it
+// into segments first: a search marks the words it found as spans.
+func ExcerptText(text string, spans []Span, n int) []Segment {
+	at := 0
+	for _, s := range spans {
+		if s.Start < at || s.End <= s.Start || s.End > len(text) ||
+			!utf8.RuneStart(text[s.Start]) || s.End < len(text) && !utf8.RuneStart(text[s.End]) {
+			// Not in order, apart, and on rune boundaries: as segments.
+			return Excerpt(Segments(text, spans), n)
+		}
+		at = s.End
+	}
+	return excerpt(text, spans, n)
+}
+
+// excerpt is Excerpt of flat with spans marked: in order, apart, each
+// within flat and on its runes' boundaries.
+func excerpt(flat string, spans []Span, n int) []Segment {
 	// The words, as byte ranges, and whether a mark touches each.
 	type word struct {
 		start, end int
@@ -111,11 +131,16 @@ func Excerpt(segs []Segment, n int) []Segment {
 	return out
 }
 
+// markedZero gives every marked segment of segs the one mark 0, as
+// MarkedSegments makes them. They share one slice, which nothing writes to
+// (its capacity is its length, so an append copies it).
 func markedZero(segs []Segment) []Segment {
 	for i := range segs {
 		if segs[i].Marked() {
-			segs[i].Marks = []int{0}
+			segs[i].Marks = zeroMark[:1:1]
 		}
 	}
 	return segs
 }
+
+var zeroMark = []int{0}

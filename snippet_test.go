@@ -48,3 +48,30 @@ func BenchmarkExcerpt(b *testing.B) {
 		Excerpt(segs, 28)
 	}
 }
+
+// ExcerptText is Excerpt of the same text cut into segments at the spans,
+// whatever the spans: in order and apart (a search's marks), overlapping,
+// out of order, or inside a rune.
+func FuzzExcerptText(f *testing.F) {
+	f.Add("the quick brown fox jumps over the lazy dog", 4, 9, 16, 19, 5)
+	f.Add("the quick brown fox", 10, 15, 4, 9, 3)  // out of order
+	f.Add("the quick brown fox", 4, 12, 10, 15, 3) // overlapping
+	f.Add("café crème brûlée", 3, 4, 12, 14, 2)    // inside a rune
+	f.Add("a b", 0, 1, 1, 3, 1)                    // touching
+	f.Add("word", -1, 2, 3, 99, 4)                 // outside the text
+	f.Fuzz(func(t *testing.T, text string, a, b, c, d, n int) {
+		if n < 1 || n > 100 {
+			return
+		}
+		spans := []Span{{a, b}, {c, d}}
+		got, want := ExcerptText(text, spans, n), Excerpt(Segments(text, spans), n)
+		if len(got) != len(want) {
+			t.Fatalf("%q %v: %q, want %q", text, spans, marked(got), marked(want))
+		}
+		for i := range got {
+			if got[i].Text != want[i].Text || got[i].Marked() != want[i].Marked() {
+				t.Fatalf("%q %v: %q, want %q", text, spans, marked(got), marked(want))
+			}
+		}
+	})
+}

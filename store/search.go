@@ -526,8 +526,8 @@ func (s *searcher) hits(ctx context.Context, ids []int64, articles map[int64]res
 	if err != nil {
 		return nil, err
 	}
-	for id, segs := range marked {
-		out[id] = articleHits{hits: []SearchHit{{Snippet: readingroom.Excerpt(segs, snippetTokens)}}}
+	for id, snippet := range marked {
+		out[id] = articleHits{hits: []SearchHit{{Snippet: snippet}}}
 	}
 	first, err := firstParagraphs(ctx, s.tx, needFirst)
 	if err != nil {
@@ -670,13 +670,13 @@ func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
 			return fmt.Errorf("store: search: block %d of article %d, a hit, is gone", h.position, h.article)
 		}
 		h.PID, h.Kind = x.pid, x.kind
-		h.Snippet = readingroom.Excerpt(x.t.segments(h.marks), snippetTokens)
+		h.Snippet = x.t.excerpt(h.marks)
 	}
 	return nil
 }
 
-// markStandfirsts marks the standfirsts of the articles with ids, which
-// hold words of the query (marks).
+// markStandfirsts makes the snippets of the standfirsts of the articles
+// with ids, which hold words of the query (marks).
 func (s *searcher) markStandfirsts(ctx context.Context, ids []int64, marks map[int64][]mark) (map[int64][]readingroom.Segment, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -699,7 +699,7 @@ func (s *searcher) markStandfirsts(ctx context.Context, ids []int64, marks map[i
 	}
 	out := make(map[int64][]readingroom.Segment, len(ids))
 	for _, x := range rows {
-		out[x.id] = x.t.segments(marks[x.id])
+		out[x.id] = x.t.excerpt(marks[x.id])
 	}
 	return out, nil
 }
@@ -842,8 +842,8 @@ type tokenized struct {
 	toks []int32
 }
 
-// segments cuts t's text into segments, marking the marks' tokens.
-func (t tokenized) segments(marks []mark) []readingroom.Segment {
+// excerpt is the snippet of t with the marks' tokens marked.
+func (t tokenized) excerpt(marks []mark) []readingroom.Segment {
 	var spans []readingroom.Span
 	n := len(t.toks) / 2
 	for _, m := range marks {
@@ -852,13 +852,7 @@ func (t tokenized) segments(marks []mark) []readingroom.Segment {
 		}
 		spans = append(spans, readingroom.Span{Start: int(t.toks[2*m.from]), End: int(t.toks[2*m.to+1])})
 	}
-	segs := readingroom.Segments(t.text, spans)
-	for i := range segs {
-		if segs[i].Marked() {
-			segs[i].Marks = []int{0} // as MarkedSegments: one kind of mark
-		}
-	}
-	return segs
+	return readingroom.ExcerptText(t.text, spans, snippetTokens)
 }
 
 // weigher scores a block for the query's clauses.
