@@ -565,17 +565,12 @@ func TestImportTidiesTheIndex(t *testing.T) {
 	ctx := context.Background()
 	saveAll := func(n, from int) {
 		t.Helper()
-		run := db.NewImport()
 		arts := make([]readingroom.Article, n)
 		for i := range arts {
 			arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", from+i), Blocks: []readingroom.Block{para(fmt.Sprintf("The harbour light number %d.", from+i))}}
-			run.Expect(&arts[i])
 		}
-		for i := range arts {
-			if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
-				t.Fatal(err)
-			}
-		}
+		run := db.NewImport()
+		saveInRun(t, run, arts)
 		if err := run.Finish(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -584,23 +579,7 @@ func TestImportTidiesTheIndex(t *testing.T) {
 	// level would change the index.
 	mergeWorks := func() bool {
 		t.Helper()
-		conn, err := db.w.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		var before, after int64
-		if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', 100)`); err != nil {
-			t.Fatal(err)
-		}
-		if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("a merge step: %d changes", after-before)
-		return after-before > 1 // as mergeSteps: one change is no work
+		return mergeStep(t, db, 100) > 1
 	}
 	saveAll(bulkArticles, 0) // a bulk import: optimized
 	saveAll(3*batchArticles, bulkArticles)

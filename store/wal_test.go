@@ -92,32 +92,16 @@ func TestBulkImportMergesTheIndexWhole(t *testing.T) {
 	for i := range arts {
 		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: []readingroom.Block{
 			{Kind: readingroom.KindParagraph, Text: fmt.Sprintf("The harbour light number %d, and its keeper %d.", i, i*7)}}}
-		run.Expect(&arts[i])
 	}
-	for i := range arts {
-		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveInRun(t, run, arts)
 	if !run.bulk {
 		t.Fatal("not a bulk import")
 	}
 	if err := run.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := db.w.Conn(ctx) // the writer's one connection, until Close
-	if err != nil {
-		t.Fatal(err)
-	}
-	var before, after int64
-	conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before)
-	if _, err := conn.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', -100)`); err != nil {
-		t.Fatal(err)
-	}
-	conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after)
-	conn.Close()
-	if after-before >= 2 {
-		t.Errorf("a merge after the import still had work: %d changes", after-before)
+	if n := mergeStep(t, db, -100); n >= 2 {
+		t.Errorf("a merge after the import still had work: %d changes", n)
 	}
 	if err := db.IntegrityCheck(ctx); err != nil {
 		t.Error(err)
@@ -143,13 +127,8 @@ func TestBulkImportGivesFreePagesBack(t *testing.T) {
 				Text: fmt.Sprintf("The harbour light number %d, paragraph %d, and its keeper %d who kept a ledger of ships %d.", i, k, i*7, i*k)})
 		}
 		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: blocks}
-		run.Expect(&arts[i])
 	}
-	for i := range arts {
-		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
-			t.Fatal(err)
-		}
-	}
+	saveInRun(t, run, arts)
 	if err := run.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -163,4 +142,42 @@ func TestBulkImportGivesFreePagesBack(t *testing.T) {
 		t.Error(err)
 	}
 	t.Logf("%d pages, %d free", pages, free)
+}
+
+// saveInRun saves arts in run, all expected first, as an import does.
+func saveInRun(t *testing.T, run *ImportRun, arts []readingroom.Article) {
+	t.Helper()
+	for i := range arts {
+		run.Expect(&arts[i])
+	}
+	for i := range arts {
+		if _, _, err := run.Save(t.Context(), &arts[i], ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// mergeStep runs one step of FTS5's 'merge' command on article_fts with
+// pages (negative: every segment, as 'optimize'; positive: segments that
+// share a level) and returns how many changes it made: one or none when
+// it had no work, as mergeSteps reads them.
+func mergeStep(t *testing.T, db *DB, pages int) int64 {
+	t.Helper()
+	ctx := t.Context()
+	conn, err := db.w.Conn(ctx) // total_changes() is the connection's
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var before, after int64
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rank) VALUES ('merge', ?)`, pages); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	return after - before
 }
