@@ -20,25 +20,41 @@ const blockBreak = " \uE000 "
 
 // indexArticle adds the article with id to the article index, as its rows
 // now stand.
+//
+// The view's row is read first and written with VALUES: an INSERT ...
+// SELECT may write many rows, so SQLite opens a statement savepoint for
+// it, and at every savepoint FTS5 writes out the terms it holds in memory
+// for the transaction. An import would then write its index a segment an
+// article, and merge them after, instead of one segment a batch.
 func indexArticle(ctx context.Context, tx dbtx, id int64) error {
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO article_fts (rowid, body, title, byline, standfirst, books)
-		SELECT id, body, title, byline, standfirst, books FROM article_docs WHERE id = ?`, id,
-	); err != nil {
-		return fmt.Errorf("index article: %w", err)
-	}
-	return nil
+	return writeArticleIndex(ctx, tx, id, false)
 }
 
 // unindexArticle removes the article with id from the article index. FTS5
 // must be given the values it indexed, so this runs before the article's
 // rows change.
 func unindexArticle(ctx context.Context, tx dbtx, id int64) error {
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO article_fts (article_fts, rowid, body, title, byline, standfirst, books)
-		SELECT 'delete', id, body, title, byline, standfirst, books FROM article_docs WHERE id = ?`, id,
-	); err != nil {
-		return fmt.Errorf("unindex article: %w", err)
+	return writeArticleIndex(ctx, tx, id, true)
+}
+
+// writeArticleIndex gives article_fts the article's row of article_docs,
+// to add or, with remove, to take out (FTS5's 'delete' command).
+func writeArticleIndex(ctx context.Context, tx dbtx, id int64, remove bool) error {
+	var body, title, byline, standfirst, books string
+	err := tx.QueryRowContext(ctx, `SELECT body, title, byline, standfirst, books FROM article_docs WHERE id = ?`, id).
+		Scan(&body, &title, &byline, &standfirst, &books)
+	if err != nil {
+		return fmt.Errorf("index article %d: %w", id, err)
+	}
+	if remove {
+		_, err = tx.ExecContext(ctx, `INSERT INTO article_fts (article_fts, rowid, body, title, byline, standfirst, books)
+			VALUES ('delete', ?, ?, ?, ?, ?, ?)`, id, body, title, byline, standfirst, books)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO article_fts (rowid, body, title, byline, standfirst, books)
+			VALUES (?, ?, ?, ?, ?, ?)`, id, body, title, byline, standfirst, books)
+	}
+	if err != nil {
+		return fmt.Errorf("index article %d: %w", id, err)
 	}
 	return nil
 }

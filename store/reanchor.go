@@ -109,6 +109,14 @@ func reanchorItems(ctx context.Context, tx dbtx, articleID int64, a *readingroom
 // any other article's (newSlug), so no item of that slug had an article
 // before. Joining changes no item's slug, so each stays one of a kind.
 func attachWaitingItems(ctx context.Context, tx dbtx, articleID int64, slug string, a *readingroom.Article, ids []string) error {
+	// Asked first, by a read: an UPDATE opens a statement savepoint even
+	// when it changes no row, and FTS5 writes out its pending terms at
+	// every savepoint (see indexArticle).
+	var waiting bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM list_items WHERE article_id IS NULL AND article_slug = ?)`, slug).Scan(&waiting)
+	if err != nil || !waiting {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `
 		UPDATE list_items SET article_id = ?,
 			anchor = CASE kind WHEN 'article' THEN 'exact' ELSE anchor END

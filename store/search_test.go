@@ -611,6 +611,60 @@ func TestImportTidiesTheIndex(t *testing.T) {
 	}
 }
 
+// An import writes the index's pending terms out once a batch, not once
+// an article: no statement of saving an article opens a savepoint, at
+// which FTS5 would write them.
+func TestImportWritesTheIndexOnceABatch(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	// An item waiting for the last article: saving it attaches the item
+	// (and writes the index out, the UPDATE's savepoint being needed then).
+	u := mustUser(t, db, "reader", "a long enough password", readingroom.RoleReader)
+	if _, err := db.ImportItems(ctx, u.ID, []ImportedItem{{Slug: "harbour-3", Title: "Harbour 3", Kind: readingroom.ItemArticle}}); err != nil {
+		t.Fatal(err)
+	}
+	run := db.NewImport()
+	arts := make([]readingroom.Article, 4)
+	for i := range arts {
+		arts[i] = readingroom.Article{Title: fmt.Sprintf("Harbour %d", i), Blocks: []readingroom.Block{para(fmt.Sprintf("The harbour light number %d.", i))}}
+		run.Expect(&arts[i])
+	}
+	rows := func() int {
+		t.Helper()
+		var n int
+		// Through the run's transaction: the writer has one connection.
+		if err := run.tx.QueryRowContext(ctx, `SELECT count(*) FROM article_fts_data`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, _, err := run.Save(ctx, &arts[0], ""); err != nil {
+		t.Fatal(err)
+	}
+	before := rows()
+	for i := 1; i < len(arts); i++ {
+		if _, _, err := run.Save(ctx, &arts[i], ""); err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			if after := rows(); after != before {
+				t.Errorf("the index's rows went from %d to %d while two articles were saved in one batch", before, after)
+			}
+		}
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkIntegrity(t, db, "after the batch")
+	if res, err := db.Search(ctx, readingroom.ParseQuery("harbour light"), 1, 10); err != nil || res.Total != len(arts) {
+		t.Errorf("search after the batch: %d, %v", res.Total, err)
+	}
+	items, _, err := db.List(ctx, u.ID, ListFilter{})
+	if err != nil || len(items) != 1 || items[0].Article.Missing {
+		t.Errorf("the waiting item after its article came: %+v, %v", items, err)
+	}
+}
+
 // A bulk import (at least bulkArticles, into a library not much larger)
 // defers the index's merging and optimizes it at the end; the index is
 // whole afterwards and merging is on again. Should one die midway, opening
