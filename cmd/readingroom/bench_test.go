@@ -12,9 +12,19 @@ import (
 	"testing"
 )
 
+// testChildren are what this test binary does when run by a test as a
+// child process, with testChildEnv naming one; each returns the exit code.
+var testChildren = map[string]func() int{}
+
+const testChildEnv = "READINGROOM_TEST_CHILD"
+
 // TestMain lets the test binary stand in for readingroom when the bench
-// runs it as a child (serve, import, the static server).
+// runs it as a child (serve, import, the static server), or a test's
+// child (testChildren).
 func TestMain(m *testing.M) {
+	if name := os.Getenv(testChildEnv); name != "" {
+		os.Exit(testChildren[name]())
+	}
 	if os.Getenv(benchChildEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
