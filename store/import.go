@@ -30,8 +30,11 @@ import (
 // An ImportRun is used by one goroutine at a time.
 type ImportRun struct {
 	db *DB
-	// keys are the keys of every article in the import (Expect).
-	keys map[string]bool
+	// keys are the keys of every article in the import (Expect);
+	// unexpected says the run was told, by NeedsExpect, that it would not
+	// be given them.
+	keys       map[string]bool
+	unexpected bool
 	// claimed are the stored articles this import has saved.
 	claimed map[int64]bool
 	// noneBefore is set when the room held no article before this import's
@@ -121,6 +124,24 @@ func (db *DB) NewImport() *ImportRun {
 // for another article of the import retitled.
 func (r *ImportRun) Expect(a *readingroom.Article) {
 	r.keys[a.Key()] = true
+}
+
+// NeedsExpect reports whether the run should be told of every article of
+// the import (Expect) before its first Save: only when the room holds
+// articles, one of which an article of the import could be taken for
+// under an edited title. Into an empty room, the usual first and largest
+// import, nothing can be, and the files need not be read twice. Once it
+// has answered false, the run is told nothing: should an article be
+// stored by then all the same (another import got there first), no
+// stored article is taken for a retitled one, rather than risk taking
+// one whose own title comes later in the import.
+func (r *ImportRun) NeedsExpect(ctx context.Context) (bool, error) {
+	var some bool
+	if err := r.db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles)`).Scan(&some); err != nil {
+		return false, fmt.Errorf("store: import: %w", err)
+	}
+	r.unexpected = !some
+	return some, nil
 }
 
 // Summary returns the counts so far.
@@ -253,10 +274,20 @@ func (r *ImportRun) begin(ctx context.Context) (*stmtTx, error) {
 }
 
 // sizeUp decides, at the first batch, what kind of run this is: large,
-// bulk, or neither (see bulkArticles).
+// bulk, or neither (see bulkArticles). An import into an empty room is
+// the library itself, however many articles it brings (they may not have
+// been counted, see NeedsExpect): it is bulk.
 func (r *ImportRun) sizeUp(ctx context.Context) error {
-	if len(r.keys) < bulkArticles {
-		return nil
+	stored := 0
+	if len(r.keys) >= bulkArticles {
+		if err := r.tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&stored); err != nil {
+			return err
+		}
+	} else {
+		var some bool
+		if err := r.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles)`).Scan(&some); err != nil || some {
+			return err
+		}
 	}
 	// The indexes on paragraph ids take inserts in no order; a larger
 	// cache keeps their pages at hand.
@@ -264,10 +295,6 @@ func (r *ImportRun) sizeUp(ctx context.Context) error {
 		return err
 	}
 	r.large = true
-	var stored int
-	if err := r.tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&stored); err != nil {
-		return err
-	}
 	if len(r.keys) < stored/2 {
 		return nil
 	}
@@ -520,7 +547,7 @@ func (r *ImportRun) identifyRetitled(ctx context.Context, tx dbtx, a *readingroo
 		}
 		r.noneBefore, r.known = !some, true
 	}
-	if r.noneBefore {
+	if r.noneBefore || r.unexpected {
 		return 0, storedArticle{}, sql.ErrNoRows
 	}
 	var pids []any

@@ -382,6 +382,68 @@ func TestEditedTitleUpdatesInPlace(t *testing.T) {
 	save(t, db, other, Created)
 }
 
+// Into an empty room an import need not name its articles ahead: nothing
+// stored can be taken for one of them retitled. It is bulk however small,
+// its index built whole at its end. Once the room holds articles, a run
+// needs them named; and a run told it need not, but which finds an
+// article stored all the same (by another import in between), takes it
+// for no retitled one: the same text under a new title is a new article.
+func TestImportIntoAnEmptyRoom(t *testing.T) {
+	ctx := t.Context()
+	body := []string{
+		"The reading room opened in 1889 with four hundred seats under a dome of glass and iron.",
+		"Its first librarian kept a ledger of every question asked at the desk, more than a million by 1950.",
+		"Workers came after their shifts to read the papers, and the room stayed open until ten at night.",
+		"In the war the dome was painted black, and readers worked by the light of green-shaded lamps.",
+	}
+
+	db := openTest(t)
+	run := db.NewImport()
+	if need, err := run.NeedsExpect(ctx); err != nil || need {
+		t.Fatalf("NeedsExpect in an empty room = %v, %v; want false", need, err)
+	}
+	for i := range 3 {
+		a := &readingroom.Article{Title: fmt.Sprintf("Room %d", i), Blocks: blocksOfText(body[i : i+2])}
+		if out, _, err := run.Save(ctx, a, ""); err != nil || out != Created {
+			t.Fatalf("Save(%q) = %v, %v; want Created", a.Title, out, err)
+		}
+	}
+	if !run.bulk {
+		t.Error("an import into an empty room is not bulk")
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := mergeStep(t, db, -100); n >= 2 {
+		t.Errorf("a merge after the import still had work: %d changes", n)
+	}
+	var automerge int
+	if err := db.w.QueryRowContext(ctx, `SELECT v FROM article_fts_config WHERE k = 'automerge'`).Scan(&automerge); err != nil || automerge != ftsAutomerge {
+		t.Errorf("automerge after the import: %d, %v; want %d", automerge, err, ftsAutomerge)
+	}
+	if need, err := db.NewImport().NeedsExpect(ctx); err != nil || !need {
+		t.Errorf("NeedsExpect in a room of three articles = %v, %v; want true", need, err)
+	}
+
+	db = openTest(t)
+	run = db.NewImport()
+	if need, err := run.NeedsExpect(ctx); err != nil || need {
+		t.Fatalf("NeedsExpect in an empty room = %v, %v; want false", need, err)
+	}
+	stored := &readingroom.Article{Title: "The quiet rom", Blocks: blocksOfText(body)}
+	save(t, db, stored, Created) // another import, in between
+	retitled := &readingroom.Article{Title: "The quiet room", Blocks: blocksOfText(body)}
+	if out, slug, err := run.Save(ctx, retitled, ""); err != nil || out != Created || slug == stored.Slug {
+		t.Fatalf("Save(%q) = %v, %q, %v; want Created, a slug of its own", retitled.Title, out, slug, err)
+	}
+	if err := run.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, err := db.ListArticles(ctx, 10, 0); err != nil || total != 2 {
+		t.Errorf("%d articles, %v; want 2", total, err)
+	}
+}
+
 // Two articles of one import that share paragraphs stay two articles.
 func TestTextMatchSkipsArticlesOfTheSameImport(t *testing.T) {
 	db := openTest(t)

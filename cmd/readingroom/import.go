@@ -180,11 +180,13 @@ const keepParsed = 64 << 20
 // of the database itself, or ctx ending (a signal), stops the import, and
 // the summary says where.
 //
-// Files are read twice over. First, on every core, for the titles of every
-// article in the import, so that an article is never mistaken for another
-// one of the same import retitled (the files read are kept for the second
-// pass while they fit in keepParsed). Then in order, one file ahead of the
-// database on another core, so reading and writing overlap.
+// Files are read twice over when the room already holds articles. First,
+// on every core, for the titles of every article in the import, so that a
+// stored article whose title comes later in the import is never taken for
+// another one retitled (the files read are kept for the second pass while
+// they fit in keepParsed). Then in order, one file ahead of the database
+// on another core, so reading and writing overlap. Into an empty room only
+// the second pass is needed (store.ImportRun.NeedsExpect).
 func (imp *importer) importPaths(ctx context.Context, paths []string) summary {
 	var sum summary
 	files, problems, hidden, err := collectFiles(ctx, paths)
@@ -194,7 +196,15 @@ func (imp *importer) importPaths(ctx context.Context, paths []string) summary {
 		return sum
 	}
 	run := imp.db.NewImport()
-	kept := expectAll(ctx, run, files)
+	ahead, err := run.NeedsExpect(ctx)
+	if err != nil {
+		sum.Stopped = &earlyStop{Total: len(files), Reason: stopReason(err), Err: detail(err)}
+		return sum
+	}
+	kept := make([]*parsedFile, len(files))
+	if ahead {
+		kept = expectAll(ctx, run, files)
+	}
 	if err := ctx.Err(); err != nil {
 		sum.Stopped = &earlyStop{Total: len(files), Reason: stopReason(err)}
 		return sum
