@@ -38,11 +38,19 @@ func unindexArticle(ctx context.Context, tx dbtx, id int64) error {
 }
 
 // writeArticleIndex gives article_fts the article's row of article_docs,
-// to add or, with remove, to take out (FTS5's 'delete' command).
+// to add or, with remove, to take out (FTS5's 'delete' command). Adding it
+// also keeps where the body's blocks break (articles.breaks, migration
+// 0090), which search reads rather than the index.
 func writeArticleIndex(ctx context.Context, tx dbtx, id int64, remove bool) error {
-	var body, title, byline, standfirst, books string
-	err := tx.QueryRowContext(ctx, `SELECT body, title, byline, standfirst, books FROM article_docs WHERE id = ?`, id).
-		Scan(&body, &title, &byline, &standfirst, &books)
+	var (
+		body, title, byline, standfirst, books string
+		breaks                                 []byte
+	)
+	q := `SELECT body, title, byline, standfirst, books, NULL FROM article_docs WHERE id = ?`
+	if !remove {
+		q = `SELECT body, title, byline, standfirst, books, rr_breaks(body) FROM article_docs WHERE id = ?`
+	}
+	err := tx.QueryRowContext(ctx, q, id).Scan(&body, &title, &byline, &standfirst, &books, &breaks)
 	if err != nil {
 		return fmt.Errorf("index article %d: %w", id, err)
 	}
@@ -52,6 +60,9 @@ func writeArticleIndex(ctx context.Context, tx dbtx, id int64, remove bool) erro
 	} else {
 		_, err = tx.ExecContext(ctx, `INSERT INTO article_fts (rowid, body, title, byline, standfirst, books)
 			VALUES (?, ?, ?, ?, ?, ?)`, id, body, title, byline, standfirst, books)
+		if err == nil {
+			_, err = tx.ExecContext(ctx, `UPDATE articles SET breaks = ? WHERE id = ?`, breaks, id)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("index article %d: %w", id, err)

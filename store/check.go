@@ -193,6 +193,8 @@ var registryChecks = []struct{ query, says string }{
 		"paragraph id registry: an alias (%s) leads to an id the article never had"},
 	{`SELECT a.slug FROM articles a JOIN deleted_articles d ON d.slug = a.slug`,
 		"the slug %q of a deleted article was given to another article"},
+	{`SELECT a.slug FROM articles a JOIN article_docs d ON d.id = a.id WHERE a.breaks IS NOT rr_breaks(d.body)`,
+		"where the blocks of the article %q break is not kept as its text says (its search results would mark the wrong words)"},
 }
 
 // ftsChecks asks FTS5 to check every full-text index against the rows it

@@ -9,6 +9,9 @@
 **                              block break) stands in it
 **   rr_tokens(text)            where each token of text stands, as the
 **                              article index's tokenizer cuts it
+**   rr_breaks(text)            how many tokens text has, and which of
+**                              them are the block break: what rr_blocks
+**                              reads from the index, from the text
 **
 ** Both return a BLOB of little-endian 32-bit integers, read by
 ** store/fts5aux.go. They are registered on every connection SQLite opens
@@ -168,6 +171,61 @@ static void rrTokens(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 	rrResult(ctx, &b);
 }
 
+/* rr_breaks: the tokens counted so far, and the result. */
+typedef struct {
+	rrBuf b;
+	int n;
+} rrBreaks;
+
+/* The block break, U+E000, in UTF-8: a token of its own (store/articleindex.go). */
+static const char rrBreak[] = "\xee\x80\x80";
+
+static int rrBreakToken(void *p, int tflags, const char *token, int nToken, int start, int end) {
+	rrBreaks *x = p;
+	(void)start;
+	(void)end;
+	if (tflags & FTS5_TOKEN_COLOCATED) {
+		return SQLITE_OK; /* the same position as the token before */
+	}
+	if (nToken == 3 && memcmp(token, rrBreak, 3) == 0) {
+		rrPut(&x->b, x->n);
+	}
+	x->n++;
+	return x->b.rc;
+}
+
+/*
+** rr_breaks(text): the number of tokens of text, then the offset of each
+** token that is the block break, as rr_blocks gives them from the index for
+** an article whose body is text (the index numbers tokens as this
+** tokenizer cuts them: porter changes their text, not their number).
+*/
+static void rrBreaksFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	rrTokenizer *t = sqlite3_user_data(ctx);
+	rrBreaks x = {{0, 0, 0, SQLITE_OK}, 0};
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	int rc;
+	(void)argc;
+	if (text == 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	rrPut(&x.b, 0); /* the count, once known */
+	rc = t->m.xTokenize(t->tok, &x, FTS5_TOKENIZE_DOCUMENT, text, n, rrBreakToken);
+	if (rc != SQLITE_OK && x.b.rc == SQLITE_OK) {
+		x.b.rc = rc;
+	}
+	if (x.b.rc == SQLITE_OK) {
+		unsigned int u = (unsigned int)x.n;
+		x.b.a[0] = u & 0xff;
+		x.b.a[1] = (u >> 8) & 0xff;
+		x.b.a[2] = (u >> 16) & 0xff;
+		x.b.a[3] = (u >> 24) & 0xff;
+	}
+	rrResult(ctx, &x.b);
+}
+
 /*
 ** The tokenizer of article_fts (migration 0030) is porter over unicode61.
 ** Porter changes a token's text, never where it starts or ends, so
@@ -219,8 +277,14 @@ static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi
 		return rc;
 	}
 	/* On failure, sqlite3_create_function_v2 calls rrTokenizerDelete. */
-	return sqlite3_create_function_v2(db, "rr_tokens", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, t,
+	rc = sqlite3_create_function_v2(db, "rr_tokens", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, t,
 		rrTokens, 0, 0, rrTokenizerDelete);
+	if (rc != SQLITE_OK) {
+		return rc;
+	}
+	/* The same tokenizer, which rr_tokens deletes with the connection. */
+	return sqlite3_create_function_v2(db, "rr_breaks", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, t,
+		rrBreaksFunc, 0, 0, 0);
 }
 
 int readingroom_fts5aux_register(void) {

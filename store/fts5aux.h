@@ -83,6 +83,7 @@ struct fts5_tokenizer {
 		int (*xToken)(void *pCtx, int tflags, const char *pToken, int nToken, int iStart, int iEnd));
 };
 
+#define FTS5_TOKENIZE_DOCUMENT 0x0004
 #define FTS5_TOKENIZE_AUX 0x0008
 #define FTS5_TOKEN_COLOCATED 0x0001
 

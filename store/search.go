@@ -429,9 +429,10 @@ type hit struct {
 
 // hits picks the best blocks of each article of ids. The index says where
 // the query's words stand in each article shown (rr_instances, fts5aux.c:
-// token offsets read from the index, not the text), and where the breaks
-// between its blocks stand (U+E000, rr_blocks), which also gives each
-// block's length in tokens; the blocks holding the most of the query's
+// token offsets read from the index, not the text), and the article's row
+// where the breaks between its blocks stand (articles.breaks, rr_breaks
+// of the body as it was indexed), which also gives each block's length in
+// tokens; the blocks holding the most of the query's
 // words come first, then those where they weigh most, then in order. Only
 // the blocks shown are read and cut into tokens (rr_tokens), to mark the
 // words as highlight() would. An article whose blocks hold none of its
@@ -442,7 +443,7 @@ func (s *searcher) hits(ctx context.Context, ids []int64, articles map[int64]res
 	clauses := s.wordClauses()
 	standfirsts := map[int64][]mark{}
 	if len(clauses) > 0 {
-		words, breaks, err := s.instances(ctx, ids)
+		words, err := s.instances(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -462,7 +463,7 @@ func (s *searcher) hits(ctx context.Context, ids []int64, articles map[int64]res
 			if m := inst.marks(phraseWords, standfirstColumn, nil); len(m) > 0 {
 				standfirsts[id] = m
 			}
-			b := readBlocks(breaks[id])
+			b := readBlocks(articles[id].breaks)
 			if n := articles[id].blocks; n == 0 || len(b.starts) != n {
 				// A block whose text holds the break itself would put
 				// every later one out of place: show none rather than
@@ -569,57 +570,31 @@ func (s *searcher) phraseWords() []uint64 {
 	return out
 }
 
-// instances returns, for each article of ids, rr_instances of the query's
-// expression and rr_blocks of the block break, in one statement. The
-// query's words are found in one pass over its matches between the first
-// and last of ids (in order of recency, a page's articles are next to each
-// other); the break, which is in every article of more than one block,
-// article by article.
-func (s *searcher) instances(ctx context.Context, ids []int64) (words, breaks map[int64][]int32, err error) {
-	type row struct {
-		instRow
-		breaks bool
-	}
-	scan := func(rows *sql.Rows) (row, error) {
+// instances returns rr_instances of the query's expression for each
+// article of ids, found in one pass over its matches between the first and
+// last of ids (in order of recency, a page's articles are next to each
+// other).
+func (s *searcher) instances(ctx context.Context, ids []int64) (map[int64][]int32, error) {
+	scan := func(rows *sql.Rows) (instRow, error) {
 		var (
-			x row
+			x instRow
 			b []byte
 		)
-		err := rows.Scan(&x.breaks, &x.id, &b)
+		err := rows.Scan(&x.id, &b)
 		x.insts = int32s(b)
 		return x, err
 	}
-	in := placeholders(len(ids))
-	first, last := slices.Min(ids), slices.Max(ids)
-	args := append([]any{MatchExpr(s.q), first, last}, anys(ids)...)
-	args = append(args, `"`+strings.TrimSpace(blockBreak)+`"`)
-	// The break is in nearly every article: when the page's articles are
-	// close together (the newest matches), walking from the first to the
-	// last costs less than looking each one up.
-	between := ``
-	if last-first < 4*int64(len(ids)) {
-		between = `rowid BETWEEN ? AND ? AND +`
-		args = append(args, first, last)
-	}
-	args = append(args, anys(ids)...)
-	rows, err := scanRows(ctx, s.tx, scan, `
-		SELECT 0, rowid, rr_instances(article_fts) FROM article_fts
-		WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+in+`)
-		UNION ALL
-		SELECT 1, rowid, rr_blocks(article_fts) FROM article_fts
-		WHERE article_fts MATCH ? AND `+between+`rowid IN (`+in+`)`, args...)
+	args := append([]any{MatchExpr(s.q), slices.Min(ids), slices.Max(ids)}, anys(ids)...)
+	rows, err := scanRows(ctx, s.tx, scan, `SELECT rowid, rr_instances(article_fts) FROM article_fts
+		WHERE article_fts MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
-		return nil, nil, searchError(err)
+		return nil, searchError(err)
 	}
-	words, breaks = make(map[int64][]int32, len(ids)), make(map[int64][]int32, len(ids))
+	words := make(map[int64][]int32, len(ids))
 	for _, x := range rows {
-		if x.breaks {
-			breaks[x.id] = x.insts
-		} else {
-			words[x.id] = x.insts
-		}
+		words[x.id] = x.insts
 	}
-	return words, breaks, nil
+	return words, nil
 }
 
 type instRow struct {
@@ -751,9 +726,9 @@ type blocks struct {
 	size   int   // the body's tokens
 }
 
-// readBlocks reads rr_blocks' integers (fts5aux.c) for the block break: the
-// body's size, then the offset of each break. An article of one block has
-// no break, and no row to read (v is nil): its one block starts at 0.
+// readBlocks reads articles.breaks, rr_breaks' integers (fts5aux.c): the
+// body's size in tokens, then the offset of each break. Without them (v is
+// nil) the size is unknown and only the first block's start is known.
 func readBlocks(v []int32) blocks {
 	b := blocks{starts: []int{0}, size: -1}
 	if len(v) == 0 {
@@ -964,6 +939,9 @@ func (s *searcher) wordsExpr() string {
 type resultArticle struct {
 	SearchResult
 	blocks int
+	// breaks is articles.breaks: the body's length in tokens and where its
+	// blocks break (readBlocks).
+	breaks []int32
 }
 
 // loadResultArticles reads the articles with ids, by id.
@@ -976,15 +954,17 @@ func loadResultArticles(ctx context.Context, tx *sql.Tx, ids []int64) (map[int64
 		var (
 			x         row
 			published sql.NullString
+			breaks    []byte
 		)
-		if err := rows.Scan(&x.id, &x.r.Slug, &x.r.Title, &x.r.Byline, &published, &x.r.Publication, &x.r.blocks); err != nil {
+		if err := rows.Scan(&x.id, &x.r.Slug, &x.r.Title, &x.r.Byline, &published, &x.r.Publication, &x.r.blocks, &breaks); err != nil {
 			return x, err
 		}
+		x.r.breaks = int32s(breaks)
 		var err error
 		x.r.Published, err = parseDate(published)
 		return x, err
 	}, `SELECT id, slug, title, byline, published, publication,
-			(SELECT count(*) FROM paragraphs p WHERE p.article_id = articles.id)
+			(SELECT count(*) FROM paragraphs p WHERE p.article_id = articles.id), breaks
 		FROM articles WHERE id IN (`+placeholders(len(ids))+`)`, anys(ids)...)
 	if err != nil {
 		return nil, searchError(err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -829,5 +830,82 @@ func TestSearchTitleMatchShowsFirstParagraph(t *testing.T) {
 		if r.Matches != 0 || len(r.Hits) != 1 || r.Hits[0].PID != want[r.Slug] {
 			t.Errorf("%s: %d matches, hits %+v, want the one hit %s", r.Slug, r.Matches, r.Hits, want[r.Slug])
 		}
+	}
+}
+
+// Where each article's blocks break is kept with the article as the index
+// has it: for every article of more than one block, articles.breaks is
+// what rr_blocks reads from the index, through accents, scripts without
+// spaces, numbers, a break character in the text, and an article's new
+// text; an article of one block keeps its length alone. A value that
+// drifts from the text is a problem IntegrityCheck names.
+func TestBreaksKeptAsTheIndexHasThem(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	articles := []*readingroom.Article{
+		{Title: "Accents", Blocks: []readingroom.Block{
+			para("Café crème, naïve résumé: ÉCOLE, école and Ecole were all the same school."),
+			para("日本語のテキスト and Zürich, 1889–1950, e-mail's co-op ½ ⅔."),
+			para("Running runners ran; the harbour-master's harbours."),
+		}},
+		{Title: "One block", Blocks: []readingroom.Block{para("Only this paragraph, of seven words.")}},
+		{Title: "A break in the text", Blocks: []readingroom.Block{
+			para("A harbour before \uE000 the break."),
+			para("A library after it."),
+		}},
+		{Title: "Edited", Blocks: []readingroom.Block{para("First version, first block."), para("Second block.")}},
+	}
+	for _, a := range articles {
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edited := &readingroom.Article{Title: "Edited", Blocks: []readingroom.Block{
+		para("First version, first block."), para("A new block of some more words between them."), para("Second block.")}}
+	if out, _, err := db.SaveArticle(ctx, edited, ""); err != nil || out != Updated {
+		t.Fatalf("edit: %v, %v", out, err)
+	}
+
+	type row struct {
+		slug        string
+		kept, index []int32
+		blocks      int
+	}
+	rows, err := scanRows(ctx, db.r, func(rows *sql.Rows) (row, error) {
+		var (
+			x           row
+			kept, index []byte
+		)
+		err := rows.Scan(&x.slug, &kept, &index, &x.blocks)
+		x.kept, x.index = int32s(kept), int32s(index)
+		return x, err
+	}, `SELECT a.slug, a.breaks, f.b, (SELECT count(*) FROM paragraphs p WHERE p.article_id = a.id)
+		FROM articles a LEFT JOIN (SELECT rowid, rr_blocks(article_fts) AS b FROM article_fts WHERE article_fts MATCH ?) f ON f.rowid = a.id
+		ORDER BY a.id`, `"`+strings.TrimSpace(blockBreak)+`"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(articles) {
+		t.Fatalf("%d articles", len(rows))
+	}
+	for _, x := range rows {
+		switch {
+		case len(x.kept) == 0:
+			t.Errorf("%s: no breaks kept", x.slug)
+		case x.blocks > 1 && !slices.Equal(x.kept, x.index):
+			t.Errorf("%s: breaks kept %v, the index has %v", x.slug, x.kept, x.index)
+		case x.blocks == 1 && (len(x.kept) != 1 || x.kept[0] != 6):
+			t.Errorf("%s: breaks kept %v, want its length alone, 6 tokens", x.slug, x.kept)
+		}
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.w.ExecContext(ctx, `UPDATE articles SET breaks = NULL WHERE slug = ?`, articles[0].Slug); err != nil {
+		t.Fatal(err)
+	}
+	var ce *CheckError
+	if err := db.IntegrityCheck(ctx); !errors.As(err, &ce) || len(ce.Problems) != 1 || !strings.Contains(ce.Problems[0], articles[0].Slug) {
+		t.Errorf("check after the breaks were lost: %v", err)
 	}
 }
