@@ -66,9 +66,14 @@ type ImportRun struct {
 const (
 	// A batch is committed after batchArticles articles or batchTime,
 	// whichever comes first, so that readers see an import's progress and
-	// other writers wait at most about batchTime.
-	batchArticles = 256
-	batchTime     = 250 * time.Millisecond
+	// other writers wait at most about batchTime. Each commit leaves a
+	// segment of the full-text index that every search reads until the
+	// segments are merged: at 20,000 articles, a room read by 32
+	// connections during an import of 2,000 had a p99 of 46-55 ms with a
+	// quarter of a second and 256 articles to a batch, 43-48 ms with a
+	// second and 1,024 (docs/benchmarks.md).
+	batchArticles = 1024
+	batchTime     = time.Second
 	// bulkArticles: a run expecting at least this many articles, and at
 	// least half as many as the library holds, turns off FTS5's automatic
 	// merging while it writes (each batch's segment is left as it is,
