@@ -7,6 +7,8 @@
 **   rr_blocks(article_fts)     another: how long the row's first column
 **                              is, and where the query's phrase (the
 **                              block break) stands in it
+**   rr_bm25(tbl, w..., df...)  bm25(tbl, w...), each phrase's document
+**                              frequency given rather than counted
 **   rr_tokens(text)            where each token of text stands, as the
 **                              article index's tokenizer cuts it
 **   rr_breaks(text)            how many tokens text has, and which of
@@ -17,6 +19,7 @@
 ** store/fts5aux.go. They are registered on every connection SQLite opens
 ** (sqlite3_auto_extension), once FTS5 is there.
 */
+#include <math.h>
 #include <string.h>
 #include "fts5aux.h"
 
@@ -124,6 +127,87 @@ static void rrBlocks(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_cont
 		}
 	}
 	rrResult(ctx, &b);
+}
+
+/* What rr_bm25 reads once per query: the rows and their mean length. */
+typedef struct {
+	sqlite3_int64 nRow;
+	double avgdl;
+} rrBm25Data;
+
+/*
+** rr_bm25(tbl, w0, ..., wC-1, df0, ..., dfP-1): FTS5's bm25() with the
+** column weights w, as fts5_aux.c computes it, but with the number of rows
+** that hold each phrase of the query (df, in phrase order) given by the
+** caller, who has counted them already: bm25() counts them itself, reading
+** each phrase's whole list once a query. Given the same counts it returns
+** the same scores, to the last bit (a test compares them).
+*/
+static void rrBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal,
+	sqlite3_value **apVal) {
+	const double k1 = 1.2;
+	const double b = 0.75;
+	int nCol = api->xColumnCount(fts);
+	int nPhrase = api->xPhraseCount(fts);
+	double freq[64];
+	rrBm25Data *d;
+	double score = 0.0;
+	int rc = SQLITE_OK;
+	int nInst = 0, nTok = 0, i;
+	if (nVal != nCol + nPhrase || nPhrase > 64) {
+		sqlite3_result_error(ctx, "rr_bm25: give a weight for each column and a count for each phrase", -1);
+		return;
+	}
+	d = api->xGetAuxdata(fts, 0);
+	if (d == 0) {
+		sqlite3_int64 nToken = 0;
+		d = sqlite3_malloc64(sizeof *d);
+		if (d == 0) {
+			sqlite3_result_error_code(ctx, SQLITE_NOMEM);
+			return;
+		}
+		rc = api->xRowCount(fts, &d->nRow);
+		if (rc == SQLITE_OK) {
+			rc = api->xColumnTotalSize(fts, -1, &nToken);
+		}
+		if (rc != SQLITE_OK) {
+			sqlite3_free(d);
+			sqlite3_result_error_code(ctx, rc);
+			return;
+		}
+		d->avgdl = (double)nToken / (double)d->nRow;
+		/* On failure, xSetAuxdata frees d. */
+		rc = api->xSetAuxdata(fts, d, sqlite3_free);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, rc);
+			return;
+		}
+	}
+	memset(freq, 0, sizeof freq);
+	rc = api->xInstCount(fts, &nInst);
+	for (i = 0; rc == SQLITE_OK && i < nInst; i++) {
+		int ip, ic, io;
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc == SQLITE_OK) {
+			freq[ip] += sqlite3_value_double(apVal[ic]);
+		}
+	}
+	if (rc == SQLITE_OK) {
+		rc = api->xColumnSize(fts, -1, &nTok);
+	}
+	for (i = 0; rc == SQLITE_OK && i < nPhrase; i++) {
+		double nHit = sqlite3_value_double(apVal[nCol + i]);
+		double idf = log((d->nRow - nHit + 0.5) / (nHit + 0.5));
+		if (idf <= 0.0) {
+			idf = 1e-6;
+		}
+		score += idf * ((freq[i] * (k1 + 1.0)) / (freq[i] + k1 * (1 - b + b * (double)nTok / d->avgdl)));
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	sqlite3_result_double(ctx, -1.0 * score);
 }
 
 /* The tokenizer of rr_tokens, one per connection. */
@@ -258,6 +342,9 @@ static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi
 	rc = api->xCreateFunction(api, "rr_instances", 0, rrInstances, 0);
 	if (rc == SQLITE_OK) {
 		rc = api->xCreateFunction(api, "rr_blocks", 0, rrBlocks, 0);
+	}
+	if (rc == SQLITE_OK) {
+		rc = api->xCreateFunction(api, "rr_bm25", 0, rrBm25, 0);
 	}
 	if (rc != SQLITE_OK) {
 		return rc;

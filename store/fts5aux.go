@@ -1,6 +1,7 @@
 package store
 
 /*
+#cgo LDFLAGS: -lm
 #include "fts5aux.h"
 */
 import "C"

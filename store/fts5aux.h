@@ -39,6 +39,9 @@ int sqlite3_value_bytes(sqlite3_value *);
 void sqlite3_result_blob64(sqlite3_context *, const void *, sqlite3_uint64, void (*)(void *));
 void sqlite3_result_null(sqlite3_context *);
 void sqlite3_result_error_code(sqlite3_context *, int);
+void sqlite3_result_error(sqlite3_context *, const char *, int);
+void sqlite3_result_double(sqlite3_context *, double);
+double sqlite3_value_double(sqlite3_value *);
 void *sqlite3_malloc64(sqlite3_uint64);
 void *sqlite3_realloc64(void *, sqlite3_uint64);
 void sqlite3_free(void *);
@@ -57,7 +60,7 @@ struct Fts5PhraseIter {
 	const unsigned char *b;
 };
 
-/* A prefix of Fts5ExtensionApi (version 1 and 2 members). */
+/* A prefix of Fts5ExtensionApi (version 1 and 2 members, up to xGetAuxdata). */
 struct Fts5ExtensionApi {
 	int iVersion;
 	void *(*xUserData)(Fts5Context *);
@@ -73,6 +76,10 @@ struct Fts5ExtensionApi {
 	sqlite3_int64 (*xRowid)(Fts5Context *);
 	int (*xColumnText)(Fts5Context *, int iCol, const char **pz, int *pn);
 	int (*xColumnSize)(Fts5Context *, int iCol, int *pnToken);
+	int (*xQueryPhrase)(Fts5Context *, int iPhrase, void *pUserData,
+		int (*)(const Fts5ExtensionApi *, Fts5Context *, void *));
+	int (*xSetAuxdata)(Fts5Context *, void *pAux, void (*xDelete)(void *));
+	void *(*xGetAuxdata)(Fts5Context *, int bClear);
 };
 
 typedef struct fts5_tokenizer fts5_tokenizer;

@@ -260,6 +260,26 @@ func (s *searcher) rankExpr() string {
 	return MatchExpr(rank)
 }
 
+// scoreSQL is the SQL of the articles' scores for rankExpr, higher first,
+// and its arguments. count has counted the articles of each rare clause,
+// exactly, so when each clause is one phrase of the whole text (its count
+// is then the phrase's), rr_bm25 (fts5aux.c) takes them and scores as
+// bm25() does, without reading each phrase's whole list again to count
+// them itself.
+func (s *searcher) scoreSQL() (string, []any) {
+	var dfs []any
+	for i, c := range s.q.Must {
+		if s.clauseCommon(i) {
+			continue
+		}
+		if len(c) != 1 || c[0].Field != readingroom.FieldAny {
+			return `-bm25(article_fts, ` + articleWeights + `)`, nil
+		}
+		dfs = append(dfs, s.counts[i])
+	}
+	return `-rr_bm25(article_fts, ` + articleWeights + `, ` + placeholders(len(dfs)) + `)`, dfs
+}
+
 // filterSQL is the FROM and WHERE of a query on article_fts with the
 // query's filters, for the MATCH expression given as the first argument.
 func (s *searcher) filterSQL(expr string) (string, []any) {
@@ -330,9 +350,10 @@ func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error)
 		}
 		return out, total, nil
 	}
+	score, scoreArgs := s.scoreSQL()
 	shown, err := scanRows(ctx, s.tx, scanScored, `
-		SELECT id, score FROM (SELECT article_fts.rowid AS id, -bm25(article_fts, `+articleWeights+`) AS score`+sqlFrom+`)
-		ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, args...)
+		SELECT id, score FROM (SELECT article_fts.rowid AS id, `+score+` AS score`+sqlFrom+`)
+		ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, append(scoreArgs, args...)...)
 	if err != nil {
 		return nil, 0, searchError(err)
 	}
@@ -344,7 +365,8 @@ func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error)
 func (s *searcher) rankAndNarrow(ctx context.Context, rank, full string) ([]scored, error) {
 	// The scores of the rare clauses' articles.
 	from, args := s.filterSQL(rank)
-	ranked, err := scanRows(ctx, s.tx, scanScored, `SELECT article_fts.rowid, -bm25(article_fts, `+articleWeights+`)`+from, args...)
+	score, scoreArgs := s.scoreSQL()
+	ranked, err := scanRows(ctx, s.tx, scanScored, `SELECT article_fts.rowid, `+score+from, append(scoreArgs, args...)...)
 	if err != nil {
 		return nil, searchError(err)
 	}

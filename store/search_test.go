@@ -909,3 +909,69 @@ func TestBreaksKeptAsTheIndexHasThem(t *testing.T) {
 		t.Errorf("check after the breaks were lost: %v", err)
 	}
 }
+
+// rr_bm25, given the number of articles holding each phrase, scores every
+// article exactly as FTS5's bm25() does (which counts them itself), for
+// words, phrases, prefixes, several phrases and the title's weight; given
+// the wrong number of arguments, it says so.
+func TestRRBM25IsBM25(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	words := []string{"harbour", "library", "lamp", "keeper", "winter", "ledger", "the", "of", "dome", "iron"}
+	for i := range 60 {
+		var blocks []readingroom.Block
+		for k := range 1 + i%4 {
+			var sb strings.Builder
+			for j := range 6 + (i*k)%11 {
+				sb.WriteString(words[(i*7+j*j+k)%len(words)] + " ")
+			}
+			blocks = append(blocks, para(sb.String()+"end."))
+		}
+		if i%5 == 0 {
+			blocks = append(blocks, para("Beyond the harbour, the harbour lamp."))
+		}
+		a := &readingroom.Article{Title: fmt.Sprintf("%s %d", words[i%len(words)], i), Standfirst: words[(i+3)%len(words)] + " standfirst", Blocks: blocks}
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, qs := range []string{"harbour", "harbour library", `"the harbour"`, "harb*", "lamp keeper winter", "dome", "the of"} {
+		q := readingroom.ParseQuery(qs)
+		expr := MatchExpr(q)
+		var dfs []any
+		for _, c := range q.Must {
+			var n int
+			if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM article_fts WHERE article_fts MATCH ?`,
+				MatchExpr(readingroom.Query{Must: []readingroom.Clause{c}})).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			dfs = append(dfs, n)
+		}
+		type row struct {
+			id         int64
+			bm25, mine float64
+		}
+		rows, err := scanRows(ctx, db.r, func(rows *sql.Rows) (row, error) {
+			var x row
+			err := rows.Scan(&x.id, &x.bm25, &x.mine)
+			return x, err
+		}, `SELECT rowid, bm25(article_fts, `+articleWeights+`), rr_bm25(article_fts, `+articleWeights+`, `+placeholders(len(dfs))+`)
+			FROM article_fts WHERE article_fts MATCH ?`, append(dfs, expr)...)
+		if err != nil {
+			t.Fatalf("%s: %v", qs, err)
+		}
+		if len(rows) == 0 {
+			t.Errorf("%s: no rows", qs)
+		}
+		for _, x := range rows {
+			if x.bm25 != x.mine {
+				t.Errorf("%s, article %d: rr_bm25 %v, bm25 %v", qs, x.id, x.mine, x.bm25)
+			}
+		}
+	}
+	var f float64
+	err := db.r.QueryRowContext(ctx, `SELECT rr_bm25(article_fts, `+articleWeights+`) FROM article_fts WHERE article_fts MATCH 'harbour'`).Scan(&f)
+	if err == nil || !strings.Contains(err.Error(), "rr_bm25") {
+		t.Errorf("rr_bm25 without the counts: %v, %v", f, err)
+	}
+}
