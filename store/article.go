@@ -464,7 +464,7 @@ func (db *DB) Stamp(ctx context.Context, slug string) (ArticleStamp, error) {
 		st      ArticleStamp
 		updated string
 	)
-	err := db.r.QueryRowContext(ctx, `SELECT fingerprint, updated_at FROM articles WHERE slug = ?`, slug).Scan(&st.Fingerprint, &updated)
+	err := db.look.QueryRowContext(ctx, `SELECT fingerprint, updated_at FROM articles WHERE slug = ?`, slug).Scan(&st.Fingerprint, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ArticleStamp{}, readingroom.Errorf(readingroom.ENOTFOUND, "no article at %q", slug)
 	}

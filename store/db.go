@@ -27,6 +27,10 @@ import (
 type DB struct {
 	w *sql.DB
 	r *sql.DB
+	// look is a reader of its own for the look-up that a cached article
+	// page needs (Stamp), so that pages never wait behind searches, which
+	// may take every connection of r.
+	look *sql.DB
 	// now is the clock behind created_at and updated_at; tests replace it.
 	now func() time.Time
 	// searches holds a token for each search under way.
@@ -87,6 +91,9 @@ const (
 	// write lock. The journal mode is a property of the file, set by the
 	// writer, so readers need not (and, read-only, could not) set it.
 	readerParams = "mode=ro&_foreign_keys=on&_busy_timeout=5000&_stmt_cache_size=64"
+	// lookParams are look's: it reads an article's row by its slug, and
+	// needs few pages and statements.
+	lookParams = "mode=ro&_foreign_keys=on&_busy_timeout=5000&_stmt_cache_size=4&_cache_size=-256"
 	// journalSizeLimit is the size SQLite truncates the WAL file to when
 	// it starts it over after a checkpoint; without it, the file keeps
 	// the largest size it ever reached.
@@ -197,8 +204,18 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %q for reading: %w", path, err)
 	}
-	// Searches may take all but one reader, so pages never wait for them.
-	db.w, db.r, db.searches = w, r, make(chan struct{}, n-1)
+	// Searches may take every reader; the look-up of a cached page has
+	// its own (look), so pages never wait for them.
+	ldsn, err := dsn(path, lookParams)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: open %q: %w", path, err)
+	}
+	look := sql.OpenDB(newConnector(ldsn))
+	look.SetMaxOpenConns(1)
+	look.SetMaxIdleConns(1)
+	db.w, db.r, db.look, db.searches = w, r, look, make(chan struct{}, n)
 	// A migration that rebuilds a table (0080 rebuilds paragraphs) frees
 	// the old one's pages: give them back, as a bulk import does, rather
 	// than leave the file that much larger.
@@ -233,7 +250,7 @@ func incrementalVacuum(ctx context.Context, w *sql.DB) error {
 // Close closes the readers and then the writer; closing the last connection
 // checkpoints the WAL into the database file.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	return errors.Join(db.look.Close(), db.r.Close(), db.w.Close())
 }
 
 // errNoFTS5 is the error Open gives when go-sqlite3 was compiled without

@@ -322,6 +322,52 @@ func TestSearchStoppedWhenTooBroad(t *testing.T) {
 	}
 }
 
+// Searches may hold every reader at once; the look-up that a cached
+// article page makes (Stamp) has a connection of its own and still
+// answers at once. The searches can have them all: a search finishes with
+// every other turn taken.
+func TestSearchesLeaveStampsTheirConnection(t *testing.T) {
+	db := searchDB(t)
+	ctx := t.Context()
+	res, err := db.Search(ctx, readingroom.ParseQuery("ledger"), 1, 10)
+	if err != nil || len(res.Results) == 0 {
+		t.Fatalf("search: %+v, %v", res, err)
+	}
+	slug := res.Results[0].Slug
+	for range cap(db.searches) - 1 {
+		db.searches <- struct{}{}
+	}
+	var held []*sql.Conn
+	for range cap(db.searches) - 1 {
+		c, err := db.r.Conn(ctx) // as a search under way holds one
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	if res, err := db.Search(ctx, readingroom.ParseQuery("ledger"), 1, 10); err != nil || len(res.Results) == 0 {
+		t.Errorf("the last search's turn: %+v, %v", res, err)
+	}
+	for len(held) < db.r.Stats().MaxOpenConnections { // every reader taken
+		c, err := db.r.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	quick, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if _, err := db.Stamp(quick, slug); err != nil {
+		t.Errorf("a page's look-up with every reader held: %v", err)
+	}
+	for _, c := range held {
+		c.Close()
+	}
+	for range cap(db.searches) - 1 {
+		<-db.searches
+	}
+}
+
 // The paragraphs a result shows are those whose own text matches, not
 // every paragraph of an article whose title matches.
 func TestSearchHitsMatchInText(t *testing.T) {
