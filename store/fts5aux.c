@@ -1,23 +1,26 @@
 /*
-** Two SQL functions that let search find and mark the words of a query in
-** an article's blocks without tokenizing whole articles (highlight() does):
+** SQL functions that let search find, rank and mark the words of a query
+** in an article's blocks without tokenizing whole articles (highlight()
+** does):
 **
 **   rr_instances(article_fts)  an FTS5 auxiliary function: where the
 **                              query's phrases stand in the current row
+**   rr_bm25(tbl, w..., df...)  another: bm25(tbl, w...), each phrase's
+**                              document frequency given, not counted
 **   rr_blocks(article_fts)     another: how long the row's first column
 **                              is, and where the query's phrase (the
-**                              block break) stands in it
-**   rr_bm25(tbl, w..., df...)  bm25(tbl, w...), each phrase's document
-**                              frequency given rather than counted
+**                              block break) stands in it; search keeps
+**                              this with each article now (rr_breaks),
+**                              and the tests check the two agree
 **   rr_tokens(text)            where each token of text stands, as the
 **                              article index's tokenizer cuts it
 **   rr_breaks(text)            how many tokens text has, and which of
 **                              them are the block break: what rr_blocks
 **                              reads from the index, from the text
 **
-** Both return a BLOB of little-endian 32-bit integers, read by
-** store/fts5aux.go. They are registered on every connection SQLite opens
-** (sqlite3_auto_extension), once FTS5 is there.
+** All but rr_bm25 (a number) return a BLOB of little-endian 32-bit
+** integers, read by store/fts5aux.go. They are registered on every
+** connection SQLite opens (sqlite3_auto_extension), once FTS5 is there.
 */
 #include <math.h>
 #include <string.h>

@@ -12,8 +12,8 @@ import (
 	"sync"
 )
 
-// registerFunctions makes SQLite add rr_instances and rr_tokens
-// (fts5aux.c) to every connection it opens from now on.
+// registerFunctions makes SQLite add the rr_ functions (fts5aux.c) to
+// every connection it opens from now on.
 var registerFunctions = sync.OnceValue(func() error {
 	if rc := C.readingroom_fts5aux_register(); rc != 0 {
 		return fmt.Errorf("store: register search functions: SQLite error %d", int(rc))
@@ -21,7 +21,7 @@ var registerFunctions = sync.OnceValue(func() error {
 	return nil
 })
 
-// int32s reads a BLOB of rr_instances or rr_tokens.
+// int32s reads a BLOB of rr_instances, rr_blocks, rr_tokens or rr_breaks.
 func int32s(b []byte) []int32 {
 	out := make([]int32, len(b)/4)
 	for i := range out {
