@@ -239,19 +239,31 @@ static int rrToken(void *p, int tflags, const char *token, int nToken, int start
 	return b->rc;
 }
 
-/* rr_tokens(text): the byte offsets, start and end, of each token of text. */
-static void rrTokens(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+/*
+** rrTokenize cuts the text of argv[0] with the connection's tokenizer (the
+** functions' user data), calling xToken with p for each token, and returns
+** the tokenizer's result; or, when the value is NULL, makes the function's
+** result NULL too and returns -1.
+*/
+static int rrTokenize(sqlite3_context *ctx, sqlite3_value **argv, int flags, void *p,
+	int (*xToken)(void *, int, const char *, int, int, int)) {
 	rrTokenizer *t = sqlite3_user_data(ctx);
-	rrBuf b = {0, 0, 0, SQLITE_OK};
 	const char *text = (const char *)sqlite3_value_text(argv[0]);
-	int n = sqlite3_value_bytes(argv[0]);
-	int rc;
-	(void)argc;
 	if (text == 0) {
 		sqlite3_result_null(ctx);
+		return -1;
+	}
+	return t->m.xTokenize(t->tok, p, flags, text, sqlite3_value_bytes(argv[0]), xToken);
+}
+
+/* rr_tokens(text): the byte offsets, start and end, of each token of text. */
+static void rrTokens(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	rrBuf b = {0, 0, 0, SQLITE_OK};
+	int rc = rrTokenize(ctx, argv, FTS5_TOKENIZE_AUX, &b, rrToken);
+	(void)argc;
+	if (rc < 0) {
 		return;
 	}
-	rc = t->m.xTokenize(t->tok, &b, FTS5_TOKENIZE_AUX, text, n, rrToken);
 	if (rc != SQLITE_OK && b.rc == SQLITE_OK) {
 		b.rc = rc;
 	}
@@ -288,18 +300,15 @@ static int rrBreakToken(void *p, int tflags, const char *token, int nToken, int 
 ** tokenizer cuts them: porter changes their text, not their number).
 */
 static void rrBreaksFunc(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-	rrTokenizer *t = sqlite3_user_data(ctx);
 	rrBreaks x = {{0, 0, 0, SQLITE_OK}, 0};
-	const char *text = (const char *)sqlite3_value_text(argv[0]);
-	int n = sqlite3_value_bytes(argv[0]);
 	int rc;
 	(void)argc;
-	if (text == 0) {
-		sqlite3_result_null(ctx);
+	rrPut(&x.b, 0); /* the count, once known */
+	rc = rrTokenize(ctx, argv, FTS5_TOKENIZE_DOCUMENT, &x, rrBreakToken);
+	if (rc < 0) {
+		sqlite3_free(x.b.a);
 		return;
 	}
-	rrPut(&x.b, 0); /* the count, once known */
-	rc = t->m.xTokenize(t->tok, &x, FTS5_TOKENIZE_DOCUMENT, text, n, rrBreakToken);
 	if (rc != SQLITE_OK && x.b.rc == SQLITE_OK) {
 		x.b.rc = rc;
 	}

@@ -954,6 +954,10 @@ func TestBreaksKeptAsTheIndexHasThem(t *testing.T) {
 	if err := db.IntegrityCheck(ctx); !errors.As(err, &ce) || len(ce.Problems) != 1 || !strings.Contains(ce.Problems[0], articles[0].Slug) {
 		t.Errorf("check after the breaks were lost: %v", err)
 	}
+	var tokens, breaks []byte
+	if err := db.r.QueryRowContext(ctx, `SELECT rr_tokens(NULL), rr_breaks(NULL)`).Scan(&tokens, &breaks); err != nil || tokens != nil || breaks != nil {
+		t.Errorf("rr_tokens(NULL), rr_breaks(NULL) = %v, %v, %v; want NULL, NULL", tokens, breaks, err)
+	}
 }
 
 // rr_bm25, given the number of articles holding each phrase, scores every
