@@ -151,3 +151,40 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearchRoom times Search on a room file that already exists, such
+// as the one `readingroom bench --dir DIR` leaves in DIR/room.db, for the
+// queries given (separated by |), each in turn; with -cpuprofile it shows
+// where a search's time goes. It reads the file as it is (AsIs) and writes
+// nothing. It is skipped unless READINGROOM_BENCH_ROOM names the file.
+//
+//	READINGROOM_BENCH_ROOM=DIR/room.db READINGROOM_BENCH_QUERIES='zobi zubi|bebo bubo' \
+//	  go test -tags sqlite_fts5 -run=NONE -bench=SearchRoom -benchtime=3000x ./store/
+func BenchmarkSearchRoom(b *testing.B) {
+	path := os.Getenv("READINGROOM_BENCH_ROOM")
+	if path == "" {
+		b.Skip("READINGROOM_BENCH_ROOM names no room file")
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, path, AsIs())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var qs []readingroom.Query
+	for _, s := range strings.Split(os.Getenv("READINGROOM_BENCH_QUERIES"), "|") {
+		if q := readingroom.ParseQuery(s); !q.Empty() {
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		b.Fatal("READINGROOM_BENCH_QUERIES holds no query")
+	}
+	i := 0
+	for b.Loop() {
+		if _, err := db.Search(ctx, qs[i%len(qs)], 1, 20); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
