@@ -145,6 +145,10 @@ type searcher struct {
 	// articleID is the article of in:slug; 0 when there is none, -1 when
 	// no article has that slug.
 	articleID int64
+	// insts are rr_instances of the query's expression for the articles
+	// shown, when the pass that ranked them read them (page); nil when
+	// hits must ask the index for them (instances).
+	insts map[int64][]int32
 }
 
 // scored is a matching article and its score.
@@ -351,11 +355,42 @@ func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error)
 		return out, total, nil
 	}
 	score, scoreArgs := s.scoreSQL()
-	shown, err := scanRows(ctx, s.tx, scanScored, `
-		SELECT id, score FROM (SELECT article_fts.rowid AS id, `+score+` AS score`+sqlFrom+`)
+	if len(s.wordClauses()) == 0 {
+		shown, err := scanRows(ctx, s.tx, scanScored, `
+			SELECT id, score FROM (SELECT article_fts.rowid AS id, `+score+` AS score`+sqlFrom+`)
+			ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, append(scoreArgs, args...)...)
+		if err != nil {
+			return nil, 0, searchError(err)
+		}
+		return shown, total, nil
+	}
+	// The blocks to show need where the words stand in the articles
+	// shown: the pass that scores every match asks the index for them
+	// too (what bm25 reads already), so that nothing walks the lists
+	// again for the page.
+	type row struct {
+		scored
+		insts []int32
+	}
+	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
+		var (
+			x row
+			b []byte
+		)
+		err := rows.Scan(&x.id, &x.score, &b)
+		x.insts = int32s(b)
+		return x, err
+	}, `
+		SELECT id, score, insts FROM (SELECT article_fts.rowid AS id, `+score+` AS score, rr_instances(article_fts) AS insts`+sqlFrom+`)
 		ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, append(scoreArgs, args...)...)
 	if err != nil {
 		return nil, 0, searchError(err)
+	}
+	shown := make([]scored, len(rows))
+	s.insts = make(map[int64][]int32, len(rows))
+	for i, x := range rows {
+		shown[i] = x.scored
+		s.insts[x.id] = x.insts
 	}
 	return shown, total, nil
 }
@@ -465,9 +500,12 @@ func (s *searcher) hits(ctx context.Context, ids []int64, articles map[int64]res
 	clauses := s.wordClauses()
 	standfirsts := map[int64][]mark{}
 	if len(clauses) > 0 {
-		words, err := s.instances(ctx, ids)
-		if err != nil {
-			return nil, err
+		words := s.insts
+		if words == nil {
+			var err error
+			if words, err = s.instances(ctx, ids); err != nil {
+				return nil, err
+			}
 		}
 		phraseWords := s.phraseWords()
 		w := weigher{clauses: clauses, limit: s.limit}
