@@ -12,8 +12,9 @@
 **                              block break) stands in it; search keeps
 **                              this with each article now (rr_breaks),
 **                              and the tests check the two agree
-**   rr_tokens(text)            where each token of text stands, as the
-**                              article index's tokenizer cuts it
+**   rr_tokens(text[, last])    where each token of text (up to token
+**                              last) stands, as the article index's
+**                              tokenizer cuts it
 **   rr_breaks(text)            how many tokens text has, and which of
 **                              them are the block break: what rr_blocks
 **                              reads from the index, from the text
@@ -227,16 +228,25 @@ static void rrTokenizerDelete(void *p) {
 	sqlite3_free(t);
 }
 
+/* rr_tokens: the offsets so far, and the number of tokens still wanted. */
+typedef struct {
+	rrBuf b;
+	sqlite3_int64 left;
+} rrTokensData;
+
 static int rrToken(void *p, int tflags, const char *token, int nToken, int start, int end) {
-	rrBuf *b = p;
+	rrTokensData *x = p;
 	(void)token;
 	(void)nToken;
 	if (tflags & FTS5_TOKEN_COLOCATED) {
 		return SQLITE_OK; /* the same position as the token before */
 	}
-	rrPut(b, start);
-	rrPut(b, end);
-	return b->rc;
+	if (x->left-- == 0) {
+		return SQLITE_DONE; /* every token asked for: stop cutting */
+	}
+	rrPut(&x->b, start);
+	rrPut(&x->b, end);
+	return x->b.rc;
 }
 
 /*
@@ -256,18 +266,31 @@ static int rrTokenize(sqlite3_context *ctx, sqlite3_value **argv, int flags, voi
 	return t->m.xTokenize(t->tok, p, flags, text, sqlite3_value_bytes(argv[0]), xToken);
 }
 
-/* rr_tokens(text): the byte offsets, start and end, of each token of text. */
+/*
+** rr_tokens(text): the byte offsets, start and end, of each token of text.
+** rr_tokens(text, last): those of tokens 0 to last only; the rest of the
+** text is not cut (a snippet needs the tokens up to its last mark).
+*/
 static void rrTokens(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-	rrBuf b = {0, 0, 0, SQLITE_OK};
-	int rc = rrTokenize(ctx, argv, FTS5_TOKENIZE_AUX, &b, rrToken);
-	(void)argc;
+	rrTokensData x = {{0, 0, 0, SQLITE_OK}, -1};
+	int rc;
+	if (argc > 1) {
+		x.left = sqlite3_value_int64(argv[1]) + 1;
+		if (x.left < 0) {
+			x.left = 0;
+		}
+	}
+	rc = rrTokenize(ctx, argv, FTS5_TOKENIZE_AUX, &x, rrToken);
 	if (rc < 0) {
 		return;
 	}
-	if (rc != SQLITE_OK && b.rc == SQLITE_OK) {
-		b.rc = rc;
+	if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
 	}
-	rrResult(ctx, &b);
+	if (rc != SQLITE_OK && x.b.rc == SQLITE_OK) {
+		x.b.rc = rc;
+	}
+	rrResult(ctx, &x.b);
 }
 
 /* rr_breaks: the tokens counted so far, and the result. */
@@ -382,6 +405,11 @@ static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi
 		return rc;
 	}
 	/* The same tokenizer, which rr_tokens deletes with the connection. */
+	rc = sqlite3_create_function_v2(db, "rr_tokens", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, t,
+		rrTokens, 0, 0, 0);
+	if (rc != SQLITE_OK) {
+		return rc;
+	}
 	return sqlite3_create_function_v2(db, "rr_breaks", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, t,
 		rrBreaksFunc, 0, 0, 0);
 }

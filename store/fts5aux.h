@@ -19,6 +19,7 @@ typedef unsigned long long int sqlite3_uint64;
 #define SQLITE_OK 0
 #define SQLITE_ERROR 1
 #define SQLITE_NOMEM 7
+#define SQLITE_DONE 101
 #define SQLITE_UTF8 1
 #define SQLITE_DETERMINISTIC 0x000000800
 #define SQLITE_INNOCUOUS 0x000200000
@@ -42,6 +43,7 @@ void sqlite3_result_error_code(sqlite3_context *, int);
 void sqlite3_result_error(sqlite3_context *, const char *, int);
 void sqlite3_result_double(sqlite3_context *, double);
 double sqlite3_value_double(sqlite3_value *);
+sqlite3_int64 sqlite3_value_int64(sqlite3_value *);
 void *sqlite3_malloc64(sqlite3_uint64);
 void *sqlite3_realloc64(void *, sqlite3_uint64);
 void sqlite3_free(void *);

@@ -678,9 +678,14 @@ func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
 		kind readingroom.BlockKind
 		t    tokenized
 	}
-	args := make([]any, 0, 2*len(picked))
+	args := make([]any, 0, 3*len(picked))
 	for _, h := range picked {
-		args = append(args, h.article, h.position)
+		// Only the tokens up to the last mark: the rest are not marked.
+		last := 0
+		for _, m := range h.marks {
+			last = max(last, m.to)
+		}
+		args = append(args, h.article, h.position, last)
 	}
 	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
 		var (
@@ -690,8 +695,9 @@ func (s *searcher) markHits(ctx context.Context, picked []*hit) error {
 		err := rows.Scan(&x.article, &x.position, &x.pid, &x.kind, &x.t.text, &b)
 		x.t.toks = int32s(b)
 		return x, err
-	}, `SELECT article_id, position, pid, kind, text, rr_tokens(text) FROM paragraphs
-		WHERE (article_id, position) IN (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?), ", len(picked)), ", ")+`)`, args...)
+	}, `SELECT p.article_id, p.position, p.pid, p.kind, p.text, rr_tokens(p.text, v.column3)
+		FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(picked)), ", ")+`) AS v
+		JOIN paragraphs p ON p.article_id = v.column1 AND p.position = v.column2`, args...)
 	if err != nil {
 		return searchError(err)
 	}

@@ -960,6 +960,44 @@ func TestBreaksKeptAsTheIndexHasThem(t *testing.T) {
 	}
 }
 
+// rr_tokens(text, last) is rr_tokens(text) up to token last: the same
+// offsets, none after, and all of them when last is past the end.
+func TestTokensUpToTheLastAskedFor(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	const text = "Café crème, 日本語 naïve résumé: the harbour-master's 1889–1950 harbours."
+	tokens := func(last any) []int32 {
+		t.Helper()
+		var b []byte
+		q, args := `SELECT rr_tokens(?)`, []any{text}
+		if last != nil {
+			q, args = `SELECT rr_tokens(?, ?)`, append(args, last)
+		}
+		if err := db.r.QueryRowContext(ctx, q, args...).Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		return int32s(b)
+	}
+	all := tokens(nil)
+	n := len(all) / 2
+	if n < 10 {
+		t.Fatalf("%d tokens in %q", n, text)
+	}
+	for _, last := range []int{0, 1, 4, n - 2, n - 1, n, n + 5} {
+		want := all[:2*min(last+1, n)]
+		if got := tokens(last); !slices.Equal(got, want) {
+			t.Errorf("rr_tokens(text, %d) = %v, want %v", last, got, want)
+		}
+	}
+	if got := tokens(-1); len(got) != 0 {
+		t.Errorf("rr_tokens(text, -1) = %v, want none", got)
+	}
+	var b []byte
+	if err := db.r.QueryRowContext(ctx, `SELECT rr_tokens(NULL, 3)`).Scan(&b); err != nil || b != nil {
+		t.Errorf("rr_tokens(NULL, 3) = %v, %v; want NULL", b, err)
+	}
+}
+
 // rr_bm25, given the number of articles holding each phrase, scores every
 // article exactly as FTS5's bm25() does (which counts them itself), for
 // words, phrases, prefixes, several phrases and the title's weight; given
