@@ -48,28 +48,35 @@ func ExcerptText(text string, spans []Span, n int) []Segment {
 // excerpt is Excerpt of flat with spans marked: in order, apart, each
 // within flat and on its runes' boundaries.
 func excerpt(flat string, spans []Span, n int) []Segment {
-	// The words, as byte ranges, and whether a mark touches each.
+	// The words, as byte ranges, and whether a mark touches each. A
+	// paragraph's words fit in the array on the stack.
 	type word struct {
 		start, end int
 		marked     bool
 	}
-	words := make([]word, 0, len(flat)/4)
+	words := make([]word, 0, 192)
+	// ASCII is looked up; other runes are decoded.
 	for i := 0; i < len(flat); {
-		r, size := rune(flat[i]), 1
-		if r >= 0x80 {
-			r, size = utf8.DecodeRuneInString(flat[i:])
-		}
-		if unicode.IsSpace(r) {
+		if c := flat[i]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				i++
+				continue
+			}
+		} else if space, size := spaceRune(flat[i:]); space {
 			i += size
 			continue
 		}
 		start := i
 		for i < len(flat) {
-			r, size := rune(flat[i]), 1
-			if r >= 0x80 {
-				r, size = utf8.DecodeRuneInString(flat[i:])
+			if c := flat[i]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				i++
+				continue
 			}
-			if unicode.IsSpace(r) {
+			space, size := spaceRune(flat[i:])
+			if space {
 				break
 			}
 			i += size
@@ -130,6 +137,16 @@ func excerpt(flat string, spans []Span, n int) []Segment {
 	}
 	return out
 }
+
+// spaceRune reports whether text begins with a space, and the size of
+// its first rune.
+func spaceRune(text string) (bool, int) {
+	r, size := utf8.DecodeRuneInString(text)
+	return unicode.IsSpace(r), size
+}
+
+// asciiSpace says which ASCII bytes unicode.IsSpace holds to be space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // markedZero gives every marked segment of segs the one mark 0, as
 // MarkedSegments makes them. They share one slice, which nothing writes to

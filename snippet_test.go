@@ -3,6 +3,8 @@ package readingroom
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func marked(segs []Segment) string {
@@ -46,6 +48,31 @@ func BenchmarkExcerpt(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Excerpt(segs, 28)
+	}
+}
+
+// The words of a snippet break where unicode.IsSpace says: the ASCII
+// table excerpt looks up agrees with it.
+func TestASCIISpaceIsUnicodeSpace(t *testing.T) {
+	for c := range rune(utf8.RuneSelf) {
+		if asciiSpace[c] != unicode.IsSpace(c) {
+			t.Errorf("%U: asciiSpace %v, unicode.IsSpace %v", c, asciiSpace[c], unicode.IsSpace(c))
+		}
+	}
+	if got := marked(ExcerptText("a\u00a0b\u2003c\u0085d e", nil, 4)); got != "a\u00a0b\u2003c\u0085d…" {
+		t.Errorf("non-ASCII spaces: %q", got)
+	}
+}
+
+// BenchmarkExcerptText cuts a paragraph of 120 words, marked where a
+// search found two of them, to a snippet, as search does for each hit.
+func BenchmarkExcerptText(b *testing.B) {
+	text := strings.Repeat("The reading room kept its lamps lit until late, and the readers stayed on. ", 8)
+	at := strings.Index(text[300:], "lamps") + 300
+	spans := []Span{{at, at + 5}, {at + 10, at + 13}}
+	b.ReportAllocs()
+	for b.Loop() {
+		ExcerptText(text, spans, 28)
 	}
 }
 
