@@ -26,6 +26,29 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// inTurn works on at most cap(s.turns) of the requests behind it at once
+// (the library, search, and article and paragraph pages, and the API's
+// equivalents: the requests that take the CPU) and makes the others wait
+// their turn, in order of arrival. Go shares the CPU among everything
+// under way, so on a busy room a search, which takes many times the
+// work of a page, would be stretched by every page and search beside it
+// and finish last; in turn, each request waits for those before it and
+// then runs with the CPU nearly to itself, and the slowest answers come
+// much sooner (docs/benchmarks.md). A reader who leaves while waiting is
+// not worked on, and is logged as gone (499), as fail does.
+func (s *server) inTurn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.turns <- struct{}{}:
+		case <-r.Context().Done():
+			w.WriteHeader(statusClientClosed)
+			return
+		}
+		defer func() { <-s.turns }()
+		next.ServeHTTP(w, r)
+	})
+}
+
 // headAsGet answers HEAD as GET, for link checkers and uptime probes; the
 // server itself drops the body. (chi's GetHead misses routes inside
 // mounted subrouters.)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For header is
 	// believed when finding a client's address.
 	TrustedProxies []netip.Prefix
+	// InFlight is how many requests for reading pages and searches are
+	// worked on at once; the rest wait their turn (inTurn). 0 means one
+	// for each CPU the program may use, and at least two.
+	InFlight int
 	// AllowedHosts are the names (host, or host:port) the room answers
 	// to when BaseURL is empty: absolute links are then made from the
 	// request's Host, which must be one of these, or localhost,
@@ -62,6 +67,7 @@ type server struct {
 	started           time.Time // pages made by this program are no older
 	cards             *templates.CardRenderer
 	drawing           chan struct{} // a token for each preview card being drawn
+	turns             chan struct{} // a token for each reading request worked on (inTurn)
 	sampled           sampleCache   // the search pages' examples
 }
 
@@ -122,6 +128,11 @@ func newServer(cfg Config) (*server, error) {
 		return nil, fmt.Errorf("web: new: %w", err)
 	}
 	s.drawing = make(chan struct{}, 2)
+	inFlight := cfg.InFlight
+	if inFlight <= 0 {
+		inFlight = max(2, runtime.GOMAXPROCS(0))
+	}
+	s.turns = make(chan struct{}, inFlight)
 	return s, nil
 }
 
@@ -150,14 +161,14 @@ func (s *server) routes() chi.Router {
 		if s.private {
 			r.Use(s.requireUser)
 		}
-		r.Get("/", s.library)
+		r.With(s.inTurn).Get("/", s.library)
 		r.Get(templates.GuidePath, s.guide)
-		r.Get("/search", s.search)
+		r.With(s.inTurn).Get("/search", s.search)
 		r.Get(templates.SearchHelpPath, s.searchHelp)
 
 		r.Route("/a/{slug}", func(r chi.Router) {
-			r.With(s.cachePages, s.loadArticle).Get("/", s.article)
-			r.With(s.cachePages, s.loadArticle).Get("/p/{pid}", s.paragraph)
+			r.With(s.inTurn, s.cachePages, s.loadArticle).Get("/", s.article)
+			r.With(s.inTurn, s.cachePages, s.loadArticle).Get("/p/{pid}", s.paragraph)
 			r.With(s.loadArticle).Get("/card.png", s.articleCard)
 			r.With(s.loadArticle).Get("/p/{pid}/card.png", s.paragraphCard)
 			// Admins only, asked before the article is looked up.
@@ -193,10 +204,10 @@ func (s *server) routes() chi.Router {
 		})
 
 		r.Route("/api", func(r chi.Router) {
-			r.Get("/articles", s.apiArticles)
-			r.Get("/search", s.apiSearch)
-			r.With(s.loadArticle).Get("/articles/{slug}", s.apiArticle)
-			r.With(s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
+			r.With(s.inTurn).Get("/articles", s.apiArticles)
+			r.With(s.inTurn).Get("/search", s.apiSearch)
+			r.With(s.inTurn, s.loadArticle).Get("/articles/{slug}", s.apiArticle)
+			r.With(s.inTurn, s.loadArticle).Get("/articles/{slug}/p/{pid}", s.apiParagraph)
 			r.With(s.requireAdmin, s.loadArticle).Delete("/articles/{slug}", s.apiDeleteArticle)
 			r.With(s.requireAdmin).Post("/import", s.apiImport)
 			r.With(s.requireUser, s.loadArticle).Put("/articles/{slug}/position", s.apiSetPosition)
