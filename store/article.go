@@ -122,7 +122,7 @@ func insertArticle(ctx context.Context, tx dbtx, a *readingroom.Article, fp, sou
 	if err != nil {
 		return 0, "", nil, err
 	}
-	return id, slug, ids, indexArticle(ctx, tx, id)
+	return id, slug, ids, indexArticle(ctx, tx, id, a)
 }
 
 func updateArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Article, fp, source, now string) ([]string, error) {
@@ -162,7 +162,7 @@ func updateArticle(ctx context.Context, tx dbtx, id int64, a *readingroom.Articl
 	if err := reanchorItems(ctx, tx, id, a, ids); err != nil {
 		return nil, err
 	}
-	return ids, indexArticle(ctx, tx, id)
+	return ids, indexArticle(ctx, tx, id, a)
 }
 
 // newSlug chooses a new article's slug: its title's, or, when an article

@@ -960,6 +960,49 @@ func TestBreaksKeptAsTheIndexHasThem(t *testing.T) {
 	}
 }
 
+// The row of article_docs that indexArticle gives the index, made from
+// the article (doc), is the view's row for it as stored: with books with
+// empty fields, without books or blocks, with a break character and
+// accents in the text, and after an edit.
+func TestIndexedDocIsTheView(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	articles := []*readingroom.Article{
+		{Title: "Books", Byline: "By A. Reader", Standfirst: "Café crème.",
+			Books:  []readingroom.Book{{Title: "One", Author: "Ann", Details: "Faber, £9"}, {Title: "Two"}, {Details: "only details"}},
+			Blocks: []readingroom.Block{para("First \uE000 block."), {Kind: readingroom.KindHeading, Text: "A heading", Number: "1"}, para("Third.")}},
+		{Title: "Bare"},
+		{Title: "One block", Blocks: []readingroom.Block{para("Only one, naïve.")}},
+	}
+	for _, a := range articles {
+		if _, _, err := db.SaveArticle(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edited := &readingroom.Article{Title: "Books", Byline: "By A. Reader", Standfirst: "Café crème, edited.",
+		Books:  []readingroom.Book{{Title: "Two"}},
+		Blocks: []readingroom.Block{para("A new first block."), para("First \uE000 block."), para("Third.")}}
+	if out, _, err := db.SaveArticle(ctx, edited, ""); err != nil || out != Updated {
+		t.Fatalf("edit: %v, %v", out, err)
+	}
+	articles[0] = edited
+	for _, a := range articles {
+		var view articleDoc
+		err := db.r.QueryRowContext(ctx, `SELECT d.body, d.title, d.byline, d.standfirst, d.books
+			FROM article_docs d JOIN articles a ON a.id = d.id WHERE a.slug = ?`, a.Slug).
+			Scan(&view.body, &view.title, &view.byline, &view.standfirst, &view.books)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := doc(a); got != view {
+			t.Errorf("%s: doc %+v, the view has %+v", a.Slug, got, view)
+		}
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // rr_tokens(text, last) is rr_tokens(text) up to token last: the same
 // offsets, none after, and all of them when last is past the end.
 func TestTokensUpToTheLastAskedFor(t *testing.T) {
