@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,8 +35,13 @@ func securityHeaders(next http.Handler) http.Handler {
 // work of a page, would be stretched by every page and search beside it
 // and finish last; in turn, each request waits for those before it and
 // then runs with the CPU nearly to itself, and the slowest answers come
-// much sooner (docs/benchmarks.md). A reader who leaves while waiting is
-// not worked on, and is logged as gone (499), as fail does.
+// much sooner (docs/benchmarks.md).
+//
+// A turn lasts s.turnLength at most: a request still at work then (a
+// search far broader than most, which may run for up to SearchTimeout)
+// gives its turn to the next and carries on sharing the CPU, so no one
+// waits long behind it. A reader who leaves while waiting is not worked
+// on, and is logged as gone (499), as fail does.
 func (s *server) inTurn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -44,10 +50,21 @@ func (s *server) inTurn(next http.Handler) http.Handler {
 			w.WriteHeader(statusClientClosed)
 			return
 		}
-		defer func() { <-s.turns }()
+		var once sync.Once
+		leave := func() { once.Do(func() { <-s.turns }) }
+		over := time.AfterFunc(s.turnLength, leave)
+		defer func() {
+			over.Stop()
+			leave()
+		}()
 		next.ServeHTTP(w, r)
 	})
 }
+
+// turnLength is how long a request keeps its turn (inTurn): several times
+// the longest a search takes at 100,000 articles under load (p99 under 10
+// ms, docs/benchmarks.md).
+const turnLength = 50 * time.Millisecond
 
 // headAsGet answers HEAD as GET, for link checkers and uptime probes; the
 // server itself drops the body. (chi's GetHead misses routes inside

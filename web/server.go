@@ -68,6 +68,7 @@ type server struct {
 	cards             *templates.CardRenderer
 	drawing           chan struct{} // a token for each preview card being drawn
 	turns             chan struct{} // a token for each reading request worked on (inTurn)
+	turnLength        time.Duration // how long one keeps it at most
 	sampled           sampleCache   // the search pages' examples
 }
 
@@ -132,7 +133,7 @@ func newServer(cfg Config) (*server, error) {
 	if inFlight <= 0 {
 		inFlight = max(2, runtime.GOMAXPROCS(0))
 	}
-	s.turns = make(chan struct{}, inFlight)
+	s.turns, s.turnLength = make(chan struct{}, inFlight), turnLength
 	return s, nil
 }
 

@@ -13,7 +13,7 @@ import (
 // inTurn works on at most its number of requests at once; the others wait
 // and are worked on as turns come free, every one of them in the end.
 func TestInTurnWorksOnAFewAtOnce(t *testing.T) {
-	s := &server{turns: make(chan struct{}, 2)}
+	s := &server{turns: make(chan struct{}, 2), turnLength: time.Hour}
 	var (
 		mu           sync.Mutex
 		inside, most int
@@ -62,7 +62,7 @@ func TestInTurnWorksOnAFewAtOnce(t *testing.T) {
 // A request whose reader has gone while it waited is not worked on, and
 // is logged as gone.
 func TestInTurnLeavesWhoLeft(t *testing.T) {
-	s := &server{turns: make(chan struct{}, 1)}
+	s := &server{turns: make(chan struct{}, 1), turnLength: time.Hour}
 	ran := 0
 	h := s.inTurn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ran++ }))
 	s.turns <- struct{}{} // the only turn, taken
@@ -77,6 +77,56 @@ func TestInTurnLeavesWhoLeft(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
 	if ran != 1 {
 		t.Errorf("worked on %d requests, want 1", ran)
+	}
+}
+
+// A request still at work when its turn is over gives the turn to the
+// next, which is worked on beside it, and finishes all the same.
+func TestInTurnGivesUpALongTurn(t *testing.T) {
+	s := &server{turns: make(chan struct{}, 1), turnLength: 20 * time.Millisecond}
+	release := make(chan struct{})
+	entered := make(chan string, 2)
+	srv := httptest.NewServer(s.inTurn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- r.URL.Path
+		if r.URL.Path == "/long" {
+			<-release
+		}
+	})))
+	defer srv.Close()
+	long := make(chan error, 1)
+	go func() {
+		res, err := http.Get(srv.URL + "/long")
+		if err == nil {
+			res.Body.Close()
+		}
+		long <- err
+	}()
+	if got := <-entered; got != "/long" {
+		t.Fatalf("first in: %s", got)
+	}
+	// The only turn is the long request's: the short one is worked on
+	// once that turn is over, while the long one still runs.
+	res, err := (&http.Client{Timeout: 10 * time.Second}).Get(srv.URL + "/short")
+	if err != nil {
+		close(release)
+		t.Fatalf("the short request, behind the long one: %v", err)
+	}
+	res.Body.Close()
+	select {
+	case err := <-long:
+		t.Fatalf("the long request ended first (%v)", err)
+	default:
+	}
+	close(release)
+	if err := <-long; err != nil {
+		t.Fatal(err)
+	}
+	// Both turns were given back: the next request is worked on at once.
+	select {
+	case s.turns <- struct{}{}:
+		<-s.turns
+	default:
+		t.Error("a turn was not given back")
 	}
 }
 
