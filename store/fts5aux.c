@@ -18,8 +18,10 @@
 **   rr_breaks(text)            how many tokens text has, and which of
 **                              them are the block break: what rr_blocks
 **                              reads from the index, from the text
+**   rr_top(k, id, score, data) an aggregate: how many rows, and the k
+**                              best by score, with their data
 **
-** All but rr_bm25 (a number) return a BLOB of little-endian 32-bit
+** All but rr_bm25 (a number) and rr_top (its own layout) return a BLOB of little-endian 32-bit
 ** integers, read by store/fts5aux.go. They are registered on every
 ** connection SQLite opens (sqlite3_auto_extension), once FTS5 is there.
 */
@@ -214,6 +216,180 @@ static void rrBm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
 	sqlite3_result_double(ctx, -1.0 * score);
 }
 
+/*
+** rr_top(k, id, score, data): an aggregate of the rows it is given: how
+** many there were, and the k best of them, best first (higher score
+** first, then higher id, as ORDER BY score DESC, id DESC LIMIT k would
+** give them), each with its data (a BLOB; NULL is taken as empty). A
+** ranked search gets its page and its count of matches from one pass over
+** them this way, where ORDER BY ... LIMIT needs another pass to count.
+** The result is a BLOB of little-endian integers: the number of rows (64
+** bits), then for each row kept its id (64 bits), its score (the 64 bits
+** of the double) and its data's size in bytes (32 bits), then the data.
+*/
+typedef struct {
+	sqlite3_int64 id;
+	double score;
+	unsigned char *data;
+	int size;
+} rrTopRow;
+
+typedef struct {
+	int init;
+	int k, n; /* rows wanted, rows kept */
+	sqlite3_int64 count;
+	rrTopRow *heap; /* the rows kept, the worst at the root */
+} rrTop;
+
+/* rrTopWorse reports whether a comes after b in the order of rr_top. */
+static int rrTopWorse(const rrTopRow *a, const rrTopRow *b) {
+	if (a->score != b->score) {
+		return a->score < b->score;
+	}
+	return a->id < b->id;
+}
+
+static void rrTopSwap(rrTopRow *h, int i, int j) {
+	rrTopRow t = h[i];
+	h[i] = h[j];
+	h[j] = t;
+}
+
+static void rrTopUp(rrTopRow *h, int i) {
+	while (i > 0 && rrTopWorse(&h[i], &h[(i - 1) / 2])) {
+		rrTopSwap(h, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void rrTopDown(rrTopRow *h, int n, int i) {
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && rrTopWorse(&h[l], &h[m])) {
+			m = l;
+		}
+		if (r < n && rrTopWorse(&h[r], &h[m])) {
+			m = r;
+		}
+		if (m == i) {
+			return;
+		}
+		rrTopSwap(h, i, m);
+		i = m;
+	}
+}
+
+static void rrTopStep(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+	rrTop *t = sqlite3_aggregate_context(ctx, sizeof *t);
+	rrTopRow row;
+	const void *data;
+	(void)argc;
+	if (t == 0) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (!t->init) {
+		t->init = 1;
+		t->k = sqlite3_value_int(argv[0]);
+		if (t->k < 0) {
+			t->k = 0;
+		}
+		if (t->k > 0) {
+			t->heap = sqlite3_malloc64((sqlite3_uint64)t->k * sizeof *t->heap);
+			if (t->heap == 0) {
+				t->k = 0;
+				sqlite3_result_error_nomem(ctx);
+				return;
+			}
+		}
+	}
+	t->count++;
+	if (t->k == 0) {
+		return;
+	}
+	row.id = sqlite3_value_int64(argv[1]);
+	row.score = sqlite3_value_double(argv[2]);
+	if (t->n == t->k && !rrTopWorse(&t->heap[0], &row)) {
+		return; /* no better than the worst kept */
+	}
+	data = sqlite3_value_blob(argv[3]);
+	row.size = sqlite3_value_bytes(argv[3]);
+	row.data = 0;
+	if (row.size > 0) {
+		row.data = sqlite3_malloc64((sqlite3_uint64)row.size);
+		if (row.data == 0) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		memcpy(row.data, data, (size_t)row.size);
+	}
+	if (t->n < t->k) {
+		t->heap[t->n] = row;
+		rrTopUp(t->heap, t->n);
+		t->n++;
+		return;
+	}
+	sqlite3_free(t->heap[0].data);
+	t->heap[0] = row;
+	rrTopDown(t->heap, t->n, 0);
+}
+
+static void rrPut64(unsigned char *p, sqlite3_uint64 v) {
+	int i;
+	for (i = 0; i < 8; i++) {
+		p[i] = (unsigned char)(v >> (8 * i));
+	}
+}
+
+/* SQLite calls it for every aggregate it began, also when it stops early. */
+static void rrTopFinal(sqlite3_context *ctx) {
+	rrTop *t = sqlite3_aggregate_context(ctx, 0);
+	rrTopRow *sorted = 0;
+	unsigned char *out, *p;
+	sqlite3_uint64 size = 8;
+	int n = 0, i;
+	if (t != 0) {
+		n = t->n;
+		sorted = t->heap;
+	}
+	/* Pop the worst to the end, in place: best first. */
+	for (i = n - 1; i > 0; i--) {
+		rrTopSwap(sorted, 0, i);
+		rrTopDown(sorted, i, 0);
+	}
+	for (i = 0; i < n; i++) {
+		size += 20 + (sqlite3_uint64)sorted[i].size;
+	}
+	out = sqlite3_malloc64(size);
+	if (out == 0) {
+		sqlite3_result_error_nomem(ctx);
+	} else {
+		rrPut64(out, (sqlite3_uint64)(t != 0 ? t->count : 0));
+		p = out + 8;
+		for (i = 0; i < n; i++) {
+			sqlite3_uint64 bits;
+			memcpy(&bits, &sorted[i].score, 8);
+			rrPut64(p, (sqlite3_uint64)sorted[i].id);
+			rrPut64(p + 8, bits);
+			p[16] = sorted[i].size & 0xff;
+			p[17] = (sorted[i].size >> 8) & 0xff;
+			p[18] = (sorted[i].size >> 16) & 0xff;
+			p[19] = (sorted[i].size >> 24) & 0xff;
+			if (sorted[i].size > 0) {
+				memcpy(p + 20, sorted[i].data, (size_t)sorted[i].size);
+			}
+			p += 20 + sorted[i].size;
+		}
+		sqlite3_result_blob64(ctx, out, size, sqlite3_free);
+	}
+	for (i = 0; i < n; i++) {
+		sqlite3_free(sorted[i].data);
+	}
+	if (t != 0) {
+		sqlite3_free(t->heap);
+	}
+}
+
 /* The tokenizer of rr_tokens, one per connection. */
 typedef struct {
 	fts5_tokenizer m;
@@ -381,6 +557,10 @@ static int rrInit(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi
 	if (rc == SQLITE_OK) {
 		rc = api->xCreateFunction(api, "rr_bm25", 0, rrBm25, 0);
 	}
+	if (rc != SQLITE_OK) {
+		return rc;
+	}
+	rc = sqlite3_create_function_v2(db, "rr_top", 4, SQLITE_UTF8 | SQLITE_INNOCUOUS, 0, 0, rrTopStep, rrTopFinal, 0);
 	if (rc != SQLITE_OK) {
 		return rc;
 	}

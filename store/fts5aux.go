@@ -9,6 +9,7 @@ import "C"
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"sync"
 )
 
@@ -28,4 +29,38 @@ func int32s(b []byte) []int32 {
 		out[i] = int32(binary.LittleEndian.Uint32(b[4*i:]))
 	}
 	return out
+}
+
+// topRow is a row that rr_top kept: its id, score and data.
+type topRow struct {
+	id    int64
+	score float64
+	data  []byte
+}
+
+// readTop reads rr_top's BLOB (fts5aux.c): how many rows it was given,
+// and the rows it kept, best first. It reports false for a BLOB not laid
+// out so.
+func readTop(b []byte) (int, []topRow, bool) {
+	if len(b) < 8 {
+		return 0, nil, false
+	}
+	count := int(binary.LittleEndian.Uint64(b))
+	var rows []topRow
+	for b = b[8:]; len(b) > 0; {
+		if len(b) < 20 {
+			return 0, nil, false
+		}
+		size := int(binary.LittleEndian.Uint32(b[16:]))
+		if size < 0 || len(b)-20 < size {
+			return 0, nil, false
+		}
+		rows = append(rows, topRow{
+			id:    int64(binary.LittleEndian.Uint64(b)),
+			score: math.Float64frombits(binary.LittleEndian.Uint64(b[8:])),
+			data:  b[20 : 20+size],
+		})
+		b = b[20+size:]
+	}
+	return count, rows, true
 }

@@ -135,10 +135,11 @@ func searchStopped(ctx context.Context) error {
 type searcher struct {
 	tx *sql.Tx
 	q  readingroom.Query
-	// total counts the articles that match q, up to countLimit.
+	// total counts the articles that match q, up to countLimit; -1 when
+	// the pass that ranks them is to count them (count, ranked).
 	total int
 	// counts are the articles that hold each clause of q.Must, counted up
-	// to limit+1 (and not counted, but limit+1, when total is above limit).
+	// to limit+1.
 	counts []int
 	// limit is CommonArticles.
 	limit int
@@ -205,20 +206,16 @@ func (s *searcher) resolveSlug(ctx context.Context) error {
 // query: past both CommonArticles and MaxCount.
 func (s *searcher) countLimit() int { return max(s.limit, MaxCount) + 1 }
 
-// count counts, in one statement, the articles that match the query and
-// its filters, up to countLimit, and those that hold each clause of
-// q.Must, up to CommonArticles+1. Every clause is in at least as many
-// articles as the whole query, so when the query matches more than
-// CommonArticles its clauses are all common, and none is counted: SQLite
-// evaluates only the branch of a CASE that it takes. A query of one clause
-// and nothing else is its clause, counted once.
+// count counts, in one statement, the articles that hold each clause of
+// q.Must, up to CommonArticles+1, and, when every clause is more common
+// than that (nothing will be ranked), the articles that match the query
+// and its filters, up to countLimit. When a clause is rarer, the pass that
+// ranks the matches (page) counts them as it goes, and total is -1 until
+// then. A query of one clause and nothing else is its clause, counted
+// once, up to countLimit.
 func (s *searcher) count(ctx context.Context) error {
 	from, args := s.filterSQL(MatchExpr(s.q))
 	args = append(args, s.countLimit())
-	var (
-		cols  = []string{"total"}
-		dests = []any{&s.total}
-	)
 	s.counts = make([]int, len(s.q.Must))
 	q := s.q
 	if len(q.Must) == 1 && len(q.Not) == 0 && q.YearFrom == 0 && q.YearTo == 0 && q.Slug == "" {
@@ -229,14 +226,25 @@ func (s *searcher) count(ctx context.Context) error {
 		s.counts[0] = min(s.total, s.limit+1)
 		return nil
 	}
+	var (
+		names, counts, common []string
+		countArgs, commonArgs []any
+		dests                 []any
+	)
 	for i, c := range s.q.Must {
-		cols = append(cols, `CASE WHEN total > ? THEN ? ELSE (SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?)) END`)
-		args = append(args, s.limit, s.limit+1, MatchExpr(readingroom.Query{Must: []readingroom.Clause{c}}), s.limit+1)
+		names = append(names, fmt.Sprintf("c%d", i))
+		counts = append(counts, `(SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ? LIMIT ?))`)
+		countArgs = append(countArgs, MatchExpr(readingroom.Query{Must: []readingroom.Clause{c}}), s.limit+1)
+		common = append(common, names[i]+` > ?`)
+		commonArgs = append(commonArgs, s.limit)
 		dests = append(dests, &s.counts[i])
 	}
-	// MATERIALIZED: total is counted once, not once for each use.
-	err := s.tx.QueryRowContext(ctx, `WITH t(total) AS MATERIALIZED (SELECT (SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)))
-		SELECT `+strings.Join(cols, ", ")+` FROM t`, args...).Scan(dests...)
+	// MATERIALIZED: each clause is counted once, not once for each use.
+	// SQLite evaluates only the branch of a CASE that it takes.
+	err := s.tx.QueryRowContext(ctx, `WITH c(`+strings.Join(names, ", ")+`) AS MATERIALIZED (SELECT `+strings.Join(counts, ", ")+`)
+		SELECT `+strings.Join(names, ", ")+`, CASE WHEN `+strings.Join(common, " AND ")+`
+			THEN (SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)) ELSE -1 END FROM c`,
+		slices.Concat(countArgs, commonArgs, args)...).Scan(append(dests, &s.total)...)
 	if err != nil {
 		return searchError(err)
 	}
@@ -319,8 +327,8 @@ func (s *searcher) filterSQL(expr string) (string, []any) {
 // When a clause of the query is rare (in at most CommonArticles articles),
 // every match holds it, so the matches are few: they are all found and
 // scored with bm25 for the rare clauses only. Otherwise nothing is ranked:
-// the most recently imported come first. SQLite sorts; only the page's
-// rows reach Go.
+// the most recently imported come first. SQLite sorts, or rr_top keeps
+// the best; only the page's rows reach Go.
 func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error) {
 	full := MatchExpr(s.q)
 	rank := s.rankExpr()
@@ -335,62 +343,70 @@ func (s *searcher) page(ctx context.Context, from, n int) ([]scored, int, error)
 		}
 		return ranked[from:min(from+n, total, MaxCount)], total, nil
 	}
+	if rank != "" {
+		return s.ranked(ctx, full, from, n)
+	}
 	total := s.total
 	n = min(n, min(total, MaxCount)-from)
 	if n <= 0 {
 		return nil, total, nil
 	}
 	sqlFrom, args := s.filterSQL(full)
-	args = append(args, n, from)
-	if rank == "" {
-		ids, err := scanRows(ctx, s.tx, scanInt64, `SELECT article_fts.rowid`+sqlFrom+
-			` ORDER BY article_fts.rowid DESC LIMIT ? OFFSET ?`, args...)
-		if err != nil {
-			return nil, 0, searchError(err)
-		}
-		out := make([]scored, len(ids))
-		for i, id := range ids {
-			out[i] = scored{id: id}
-		}
-		return out, total, nil
-	}
-	score, scoreArgs := s.scoreSQL()
-	if len(s.wordClauses()) == 0 {
-		shown, err := scanRows(ctx, s.tx, scanScored, `
-			SELECT id, score FROM (SELECT article_fts.rowid AS id, `+score+` AS score`+sqlFrom+`)
-			ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, append(scoreArgs, args...)...)
-		if err != nil {
-			return nil, 0, searchError(err)
-		}
-		return shown, total, nil
-	}
-	// The blocks to show need where the words stand in the articles
-	// shown: the pass that scores every match asks the index for them
-	// too (what bm25 reads already), so that nothing walks the lists
-	// again for the page.
-	type row struct {
-		scored
-		insts []int32
-	}
-	rows, err := scanRows(ctx, s.tx, func(rows *sql.Rows) (row, error) {
-		var (
-			x row
-			b []byte
-		)
-		err := rows.Scan(&x.id, &x.score, &b)
-		x.insts = int32s(b)
-		return x, err
-	}, `
-		SELECT id, score, insts FROM (SELECT article_fts.rowid AS id, `+score+` AS score, rr_instances(article_fts) AS insts`+sqlFrom+`)
-		ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`, append(scoreArgs, args...)...)
+	ids, err := scanRows(ctx, s.tx, scanInt64, `SELECT article_fts.rowid`+sqlFrom+
+		` ORDER BY article_fts.rowid DESC LIMIT ? OFFSET ?`, append(args, n, from)...)
 	if err != nil {
 		return nil, 0, searchError(err)
 	}
+	out := make([]scored, len(ids))
+	for i, id := range ids {
+		out[i] = scored{id: id}
+	}
+	return out, total, nil
+}
+
+// ranked returns the page of the query's matches (every clause of it
+// rare enough to rank by) from the from'th, n of them at most, best
+// first, and counts them all, in one pass over the matches: rr_top
+// (fts5aux.c) keeps the best and counts the rest. The blocks to show
+// need where the words stand in the articles shown, so the pass returns
+// rr_instances with each (FTS5 has decoded them for bm25 already), and
+// nothing walks the lists again for the page.
+func (s *searcher) ranked(ctx context.Context, full string, from, n int) ([]scored, int, error) {
+	k := max(0, min(from+n, MaxCount))
+	score, scoreArgs := s.scoreSQL()
+	sqlFrom, args := s.filterSQL(full)
+	insts := "NULL"
+	if len(s.wordClauses()) > 0 {
+		insts = "rr_instances(article_fts)"
+	}
+	var b []byte
+	// The subquery is read as it runs (a co-routine), not flattened into
+	// the aggregate (its LIMIT forbids that): in an aggregate's arguments
+	// FTS5 cannot tell its auxiliary functions' table apart.
+	err := s.tx.QueryRowContext(ctx, `SELECT rr_top(?, id, score, insts) FROM
+		(SELECT article_fts.rowid AS id, `+score+` AS score, `+insts+` AS insts`+sqlFrom+` LIMIT -1)`,
+		slices.Concat([]any{k}, scoreArgs, args)...).Scan(&b)
+	if err != nil {
+		return nil, 0, searchError(err)
+	}
+	total, rows, ok := readTop(b)
+	if !ok {
+		return nil, 0, fmt.Errorf("store: search: rr_top answered %d bytes not laid out as it lays them", len(b))
+	}
+	s.total = total
+	if from >= len(rows) {
+		return nil, total, nil
+	}
+	rows = rows[from:]
 	shown := make([]scored, len(rows))
-	s.insts = make(map[int64][]int32, len(rows))
+	if insts != "NULL" {
+		s.insts = make(map[int64][]int32, len(rows))
+	}
 	for i, x := range rows {
-		shown[i] = x.scored
-		s.insts[x.id] = x.insts
+		shown[i] = scored{id: x.id, score: x.score}
+		if s.insts != nil {
+			s.insts[x.id] = int32s(x.data)
+		}
 	}
 	return shown, total, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -1000,6 +1001,72 @@ func TestIndexedDocIsTheView(t *testing.T) {
 	}
 	if err := db.IntegrityCheck(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// rr_top(k, id, score, data) counts its rows and keeps the k best, as
+// ORDER BY score DESC, id DESC LIMIT k lists them, with their data: with
+// ties, k of none, one, some, all and more than all, and data NULL, empty
+// or long.
+func TestTopIsOrderByLimit(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	type row struct {
+		id    int64
+		score float64
+		data  []byte
+	}
+	var rows []row
+	for i := range 40 {
+		var data []byte
+		switch i % 3 {
+		case 1:
+			data = []byte{}
+		case 2:
+			data = bytes.Repeat([]byte{byte(i)}, 1+i*7)
+		}
+		// Every fourth score is the same: ties fall to the higher id.
+		rows = append(rows, row{id: int64(1000 - i*13%97), score: float64((i*37)%11) - 2.5 + float64(i%4/3)*0.25, data: data})
+	}
+	var values []string
+	var args []any
+	for _, r := range rows {
+		values = append(values, "(?, ?, ?)")
+		args = append(args, r.id, r.score, r.data)
+	}
+	from := ` FROM (SELECT column1 AS id, column2 AS score, column3 AS data FROM (VALUES ` + strings.Join(values, ", ") + `))`
+	for _, k := range []int{0, 1, 7, 40, 45} {
+		var b []byte
+		if err := db.r.QueryRowContext(ctx, `SELECT rr_top(?, id, score, data)`+from, append([]any{k}, args...)...).Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		count, got, ok := readTop(b)
+		if !ok || count != len(rows) {
+			t.Fatalf("k %d: %d rows counted (%v), want %d", k, count, ok, len(rows))
+		}
+		want, err := scanRows(ctx, db.r, func(rs *sql.Rows) (row, error) {
+			var r row
+			err := rs.Scan(&r.id, &r.score, &r.data)
+			return r, err
+		}, `SELECT id, score, data`+from+` ORDER BY score DESC, id DESC LIMIT ?`, append(args, k)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("k %d: kept %d rows, want %d", k, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].id != want[i].id || got[i].score != want[i].score || !bytes.Equal(got[i].data, want[i].data) {
+				t.Errorf("k %d, row %d: %d %v %d bytes, want %d %v %d bytes", k, i, got[i].id, got[i].score, len(got[i].data), want[i].id, want[i].score, len(want[i].data))
+			}
+		}
+	}
+	var b []byte
+	if err := db.r.QueryRowContext(ctx, `SELECT rr_top(5, id, score, data) FROM (SELECT 1 AS id, 1.0 AS score, NULL AS data) WHERE id = 2`).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	if count, got, ok := readTop(b); !ok || count != 0 || len(got) != 0 {
+		t.Errorf("no rows: %d counted, %d kept, %v", count, len(got), ok)
 	}
 }
 
