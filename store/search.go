@@ -135,8 +135,9 @@ func searchStopped(ctx context.Context) error {
 type searcher struct {
 	tx *sql.Tx
 	q  readingroom.Query
-	// total counts the articles that match q, up to countLimit; -1 when
-	// the pass that ranks them is to count them (count, ranked).
+	// total counts the articles that match q, up to countLimit (MaxCount+1
+	// when nothing is ranked); -1 when the pass that ranks them is to
+	// count them (count, ranked).
 	total int
 	// counts are the articles that hold each clause of q.Must, counted up
 	// to limit+1.
@@ -209,17 +210,16 @@ func (s *searcher) countLimit() int { return max(s.limit, MaxCount) + 1 }
 // count counts, in one statement, the articles that hold each clause of
 // q.Must, up to CommonArticles+1, and, when every clause is more common
 // than that (nothing will be ranked), the articles that match the query
-// and its filters, up to countLimit. When a clause is rarer, the pass that
+// and its filters, up to MaxCount+1. When a clause is rarer, the pass that
 // ranks the matches (page) counts them as it goes, and total is -1 until
 // then. A query of one clause and nothing else is its clause, counted
 // once, up to countLimit.
 func (s *searcher) count(ctx context.Context) error {
 	from, args := s.filterSQL(MatchExpr(s.q))
-	args = append(args, s.countLimit())
 	s.counts = make([]int, len(s.q.Must))
 	q := s.q
 	if len(q.Must) == 1 && len(q.Not) == 0 && q.YearFrom == 0 && q.YearTo == 0 && q.Slug == "" {
-		err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)`, args...).Scan(&s.total)
+		err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)`, append(args, s.countLimit())...).Scan(&s.total)
 		if err != nil {
 			return searchError(err)
 		}
@@ -240,7 +240,10 @@ func (s *searcher) count(ctx context.Context) error {
 		dests = append(dests, &s.counts[i])
 	}
 	// MATERIALIZED: each clause is counted once, not once for each use.
-	// SQLite evaluates only the branch of a CASE that it takes.
+	// SQLite evaluates only the branch of a CASE that it takes. With
+	// every clause common, nothing is ranked, and the total is only
+	// shown: it is counted up to MaxCount+1, which says "more than".
+	args = append(args, MaxCount+1)
 	err := s.tx.QueryRowContext(ctx, `WITH c(`+strings.Join(names, ", ")+`) AS MATERIALIZED (SELECT `+strings.Join(counts, ", ")+`)
 		SELECT `+strings.Join(names, ", ")+`, CASE WHEN `+strings.Join(common, " AND ")+`
 			THEN (SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)) ELSE -1 END FROM c`,
